@@ -1,0 +1,97 @@
+/// What a layer of a model is, independent of how it is computed.
+///
+/// The trainer turns these into forward and backward passes; the sweep planner
+/// only needs them to validate presets and to count weights.
+public enum LayerSpec: Hashable, Sendable, Codable {
+    /// Fully connected layer with `units` outputs, followed by ReLU.
+    case dense(units: Int)
+    /// 3×3 convolution with `channels` outputs, padding that keeps the size, ReLU.
+    case conv3x3(channels: Int)
+    /// 2×2 max-pool with stride 2.
+    case maxPool2x2
+    /// Dropout applied to the previous layer's output during training.
+    case dropout(rate: Double)
+}
+
+/// How the pruning rules see a layer. Biases are never pruned.
+public enum LayerKind: String, Hashable, Sendable, Codable, CaseIterable {
+    case conv
+    case fc
+    /// The last fully connected layer (the paper prunes it at half the fc rate).
+    case output
+}
+
+/// A model: its hidden layers, in order. The output layer (fully connected, one
+/// unit per class, no activation) follows them implicitly.
+public struct ModelSpec: Hashable, Sendable, Codable {
+    /// The preset's name (`lenet-300-100`) or a name describing a custom stack.
+    public var name: String
+    public var layers: [LayerSpec]
+
+    public init(name: String, layers: [LayerSpec]) {
+        self.name = name
+        self.layers = layers
+    }
+
+    /// A multilayer perceptron with the given hidden sizes, named like `mlp-300-100`.
+    public static func mlp(hidden: [Int]) -> ModelSpec {
+        ModelSpec(name: (["mlp"] + hidden.map(String.init)).joined(separator: "-"),
+                  layers: hidden.map { .dense(units: $0) })
+    }
+
+    /// True when every layer is fully connected (the trainer's MLP path).
+    public var isMultilayerPerceptron: Bool {
+        layers.allSatisfy { if case .dense = $0 { true } else { false } }
+    }
+}
+
+/// The shape and size of one prunable weight tensor, as a model with a given
+/// input lays it out.
+public struct WeightShape: Hashable, Sendable, Codable {
+    /// `fc1`, `fc2`, …, `conv1`, …, `output`.
+    public var name: String
+    public var kind: LayerKind
+    /// Number of weights (biases excluded).
+    public var count: Int
+
+    public init(name: String, kind: LayerKind, count: Int) {
+        self.name = name
+        self.kind = kind
+        self.count = count
+    }
+}
+
+extension ModelSpec {
+    /// The prunable weight tensors of this model on an input of shape
+    /// `[channels, height, width]` with `classes` outputs.
+    public func weightShapes(input: [Int], classes: Int) -> [WeightShape] {
+        var channels = input.count == 3 ? input[0] : 1
+        var height = input.count == 3 ? input[1] : 1
+        var width = input.count == 3 ? input[2] : input.reduce(1, *)
+        var flat: Int? = nil  // features once the stack has gone fully connected
+        var shapes: [WeightShape] = []
+        var convIndex = 0
+        var fcIndex = 0
+        for layer in layers {
+            switch layer {
+            case .conv3x3(let out):
+                convIndex += 1
+                shapes.append(WeightShape(name: "conv\(convIndex)", kind: .conv, count: 9 * channels * out))
+                channels = out
+            case .maxPool2x2:
+                height /= 2
+                width /= 2
+            case .dense(let units):
+                let inputs = flat ?? channels * height * width
+                fcIndex += 1
+                shapes.append(WeightShape(name: "fc\(fcIndex)", kind: .fc, count: inputs * units))
+                flat = units
+            case .dropout:
+                break
+            }
+        }
+        let inputs = flat ?? channels * height * width
+        shapes.append(WeightShape(name: "output", kind: .output, count: inputs * classes))
+        return shapes
+    }
+}
