@@ -1,0 +1,36 @@
+import CBLAS
+
+/// The process's OpenBLAS: every matrix product of the trainer goes through `gemm`.
+public enum BLAS {
+    /// Threads OpenBLAS uses for each product. A process-wide setting.
+    public static var threads: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+    }
+
+    /// The CPU kernel OpenBLAS chose at start-up, e.g. `SkylakeX`.
+    public static var coreName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
+    /// Row-major C = α·op(A)·op(B) + β·C, where op(A) is m×k and op(B) is k×n.
+    /// `lda`, `ldb`, `ldc` are the row strides of A, B, C as stored.
+    @inline(__always)
+    public static func gemm(
+        transposeA: Bool = false, transposeB: Bool = false,
+        m: Int, n: Int, k: Int,
+        alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        cblas_sgemm(CblasRowMajor,
+                    transposeA ? CblasTrans : CblasNoTrans,
+                    transposeB ? CblasTrans : CblasNoTrans,
+                    blasint(m), blasint(n), blasint(k),
+                    alpha, a, blasint(lda), b, blasint(ldb),
+                    beta, c, blasint(ldc))
+    }
+}

@@ -1,0 +1,125 @@
+import SweepPlan
+
+/// Adam, SGD and SGD with momentum, each fused into one pass over a tensor that
+/// applies weight decay, the mask, the moment updates and the step together.
+///
+/// Pruned weights never move: their gradient is multiplied by the mask before it
+/// reaches the moments, so their moments stay exactly zero, and the updated weight
+/// is multiplied by the mask again, so it stays exactly zero.
+public final class Optimizer {
+    public let spec: OptimizerSpec
+    private let parameters: [Parameter]
+    /// Adam's first moment or SGD's momentum buffer, per parameter.
+    private let firstMoments: [FloatBuffer]
+    /// Adam's second moment, per parameter (empty for SGD).
+    private let secondMoments: [FloatBuffer]
+    /// Updates taken so far (Adam's bias correction needs it).
+    public private(set) var steps = 0
+
+    public init(_ spec: OptimizerSpec, parameters: [Parameter]) {
+        self.spec = spec
+        self.parameters = parameters
+        firstMoments = spec.kind == .sgd ? [] : parameters.map { FloatBuffer(count: $0.count) }
+        secondMoments = spec.kind == .adam ? parameters.map { FloatBuffer(count: $0.count) } : []
+    }
+
+    /// Moments of one parameter, for tests of the masking invariant.
+    public func moments(of index: Int) -> (first: FloatBuffer?, second: FloatBuffer?) {
+        (firstMoments.isEmpty ? nil : firstMoments[index], secondMoments.isEmpty ? nil : secondMoments[index])
+    }
+
+    /// One update of every parameter from its current gradient.
+    public func step(learningRate: Double) {
+        steps += 1
+        for (index, parameter) in parameters.enumerated() {
+            switch spec.kind {
+            case .adam: adam(parameter, index: index, learningRate: learningRate)
+            case .sgd: sgd(parameter, learningRate: learningRate)
+            case .momentum: momentum(parameter, index: index, learningRate: learningRate)
+            }
+        }
+    }
+
+    private func adam(_ parameter: Parameter, index: Int, learningRate: Double) {
+        let t = Double(steps)
+        let correction1 = 1 - pow(spec.beta1, t)
+        let correction2 = 1 - pow(spec.beta2, t)
+        // PyTorch's form: w -= lr/c1 · m / (√v/√c2 + ε)
+        let stepSize = Float(learningRate / correction1)
+        let inverseRootCorrection2 = Float(1 / correction2.squareRoot())
+        let beta1 = Float(spec.beta1), beta2 = Float(spec.beta2)
+        let oneMinusBeta1 = 1 - beta1, oneMinusBeta2 = 1 - beta2
+        let epsilon = Float(spec.epsilon)
+        let decay = Float(spec.weightDecay)
+        let w = parameter.value.pointer
+        let g = parameter.gradient.pointer
+        let m = firstMoments[index].pointer
+        let v = secondMoments[index].pointer
+        let n = parameter.count
+        if let mask = parameter.mask?.pointer {
+            for i in 0..<n {
+                let keep = mask[i]
+                let gradient = (g[i] + decay * w[i]) * keep
+                let first = beta1 * m[i] + oneMinusBeta1 * gradient
+                let second = beta2 * v[i] + oneMinusBeta2 * gradient * gradient
+                m[i] = first
+                v[i] = second
+                w[i] = (w[i] - stepSize * first / (second.squareRoot() * inverseRootCorrection2 + epsilon)) * keep
+            }
+        } else {
+            for i in 0..<n {
+                let gradient = g[i] + decay * w[i]
+                let first = beta1 * m[i] + oneMinusBeta1 * gradient
+                let second = beta2 * v[i] + oneMinusBeta2 * gradient * gradient
+                m[i] = first
+                v[i] = second
+                w[i] -= stepSize * first / (second.squareRoot() * inverseRootCorrection2 + epsilon)
+            }
+        }
+    }
+
+    private func sgd(_ parameter: Parameter, learningRate: Double) {
+        let rate = Float(learningRate)
+        let decay = Float(spec.weightDecay)
+        let w = parameter.value.pointer
+        let g = parameter.gradient.pointer
+        let n = parameter.count
+        if let mask = parameter.mask?.pointer {
+            for i in 0..<n {
+                w[i] = (w[i] - rate * (g[i] + decay * w[i])) * mask[i]
+            }
+        } else {
+            for i in 0..<n {
+                w[i] -= rate * (g[i] + decay * w[i])
+            }
+        }
+    }
+
+    private func momentum(_ parameter: Parameter, index: Int, learningRate: Double) {
+        let rate = Float(learningRate)
+        let decay = Float(spec.weightDecay)
+        let mu = Float(spec.momentum)
+        let w = parameter.value.pointer
+        let g = parameter.gradient.pointer
+        let buffer = firstMoments[index].pointer
+        let n = parameter.count
+        if let mask = parameter.mask?.pointer {
+            for i in 0..<n {
+                let keep = mask[i]
+                let velocity = mu * buffer[i] + (g[i] + decay * w[i]) * keep
+                buffer[i] = velocity
+                w[i] = (w[i] - rate * velocity) * keep
+            }
+        } else {
+            for i in 0..<n {
+                let velocity = mu * buffer[i] + g[i] + decay * w[i]
+                buffer[i] = velocity
+                w[i] -= rate * velocity
+            }
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

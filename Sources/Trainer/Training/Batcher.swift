@@ -1,0 +1,64 @@
+import SweepPlan
+
+/// Forms batches: copies examples' bytes into the network's input as normalised
+/// floats (one table lookup per pixel) and their labels alongside.
+final class Batcher {
+    let dataset: Dataset
+    let network: Network
+    let labels: UnsafeMutablePointer<Int32>
+    private let tables: [[Float]]
+
+    init(dataset: Dataset, network: Network) {
+        self.dataset = dataset
+        self.network = network
+        labels = .allocate(capacity: network.capacity)
+        tables = dataset.normalization.tables
+    }
+
+    deinit {
+        labels.deallocate()
+    }
+
+    /// Loads the examples at `indices` (at most `capacity`) of `examples`.
+    func load(indices: UnsafeBufferPointer<Int32>, from examples: Examples) {
+        let features = examples.featuresPerExample
+        let plane = features / tables.count
+        let input = network.input
+        examples.pixels.withUnsafeBufferPointer { pixels in
+            for (row, index) in indices.enumerated() {
+                let source = pixels.baseAddress! + Int(index) * features
+                let destination = input + row * features
+                for (channel, table) in tables.enumerated() {
+                    table.withUnsafeBufferPointer { lookup in
+                        let offset = channel * plane
+                        for i in offset..<(offset + plane) {
+                            destination[i] = lookup[Int(source[i])]
+                        }
+                    }
+                }
+                labels[row] = Int32(examples.labels[Int(index)])
+            }
+        }
+    }
+
+    /// Mean loss and accuracy over `indices` of `examples` (all of them when nil).
+    func evaluate(indices: [Int32]?, from examples: Examples, iteration: Int, split: Split) -> Evaluation? {
+        let all = indices ?? (0..<Int32(examples.count)).map { $0 }
+        guard !all.isEmpty else { return nil }
+        var lossSum = 0.0
+        var correct = 0
+        all.withUnsafeBufferPointer { pointer in
+            var start = 0
+            while start < all.count {
+                let rows = min(network.capacity, all.count - start)
+                load(indices: UnsafeBufferPointer(rebasing: pointer[start..<(start + rows)]), from: examples)
+                let result = network.evaluate(labels: labels, rows: rows)
+                lossSum += result.lossSum
+                correct += result.correct
+                start += rows
+            }
+        }
+        return Evaluation(iteration: iteration, split: split, loss: lossSum / Double(all.count),
+                          accuracy: Double(correct) / Double(all.count))
+    }
+}

@@ -1,0 +1,134 @@
+import CFloatControl
+import SweepPlan
+
+/// What one training run produced.
+public struct TrainingOutcome: Sendable {
+    public var summary: RunSummary
+    /// Every evaluation, in order: validation then test at each evaluated iteration.
+    public var evaluations: [Evaluation]
+    /// The weights after the last iteration.
+    public var finalWeights: Weights
+    /// The weights after `keepWeightsAt` iterations, when asked for.
+    public var keptWeights: Weights?
+}
+
+/// Trains a network on a dataset: the paper's loop. Every run trains its full
+/// length; validation and test are evaluated at iteration 0, every `evalEvery`
+/// iterations and at the end, and the early-stop iteration is found afterwards.
+public struct TrainingLoop {
+    public let network: Network
+    public let dataset: Dataset
+    public let training: TrainingSpec
+    /// Seeds the order of the training examples (reshuffled every epoch).
+    public let seed: UInt64
+
+    public init(network: Network, dataset: Dataset, training: TrainingSpec, seed: UInt64) {
+        self.network = network
+        self.dataset = dataset
+        self.training = training
+        self.seed = seed
+    }
+
+    /// Iterations this run will train.
+    public var iterations: Int {
+        training.length.iterations(trainExamples: dataset.trainIndices.count, batchSize: training.batchSize)
+    }
+
+    /// Trains from the network's current weights and mask. `onEvaluation` receives
+    /// the validation and test points of each evaluation as it happens.
+    public func run(keepWeightsAt: Int? = nil,
+                    onEvaluation: ([Evaluation]) -> Void = { _ in }) throws -> TrainingOutcome {
+        let batch = training.batchSize
+        let total = iterations
+        let trainCount = dataset.trainIndices.count
+        guard batch > 0, batch <= network.capacity, batch <= trainCount else {
+            throw TrainerError.invalidRun("batch size \(batch) must be between 1 and the \(trainCount) training examples")
+        }
+        guard total > 0 else {
+            throw TrainerError.invalidRun("the run must train at least one iteration (\(training.length))")
+        }
+        guard training.evalEvery > 0 else {
+            throw TrainerError.invalidRun("the evaluation interval must be positive, not \(training.evalEvery)")
+        }
+        if let keepWeightsAt, keepWeightsAt < 0 || keepWeightsAt > total {
+            throw TrainerError.invalidRun("cannot keep the weights of iteration \(keepWeightsAt) of a \(total)-iteration run")
+        }
+        // Adam's moments drift into subnormal floats; computing on them is many
+        // times slower. Flushing them to zero changes no result that matters.
+        _ = lottery_flush_denormals_to_zero()
+
+        let clock = ContinuousClock()
+        let start = clock.now
+        let optimizer = Optimizer(training.optimizer, parameters: network.parameters)
+        let batcher = Batcher(dataset: dataset, network: network)
+        var order = dataset.trainIndices
+        var generator = SeededGenerator(seed: seed, stream: "data-order")
+        let batchesPerEpoch = trainCount / batch
+        var batchInEpoch = batchesPerEpoch  // forces a shuffle before the first batch
+        var evaluations: [Evaluation] = []
+        var kept: Weights? = keepWeightsAt == 0 ? Weights(of: network) : nil
+
+        func evaluate(at iteration: Int) {
+            let points = [
+                batcher.evaluate(indices: dataset.validationIndices, from: dataset.trainFile,
+                                 iteration: iteration, split: .validation),
+                batcher.evaluate(indices: nil, from: dataset.test, iteration: iteration, split: .test),
+            ].compactMap { $0 }
+            evaluations += points
+            onEvaluation(points)
+        }
+
+        evaluate(at: 0)
+        for iteration in 0..<total {
+            if batchInEpoch == batchesPerEpoch {
+                generator.shuffle(&order)
+                batchInEpoch = 0
+            }
+            order.withUnsafeBufferPointer { indices in
+                batcher.load(indices: UnsafeBufferPointer(rebasing: indices[(batchInEpoch * batch)..<((batchInEpoch + 1) * batch)]),
+                             from: dataset.trainFile)
+            }
+            batchInEpoch += 1
+            network.forwardBackward(labels: batcher.labels, rows: batch)
+            optimizer.step(learningRate: training.learningRate(at: iteration))
+            let done = iteration + 1
+            if done == keepWeightsAt { kept = Weights(of: network) }
+            if done % training.evalEvery == 0 || done == total {
+                evaluate(at: done)
+            }
+        }
+        let seconds = (clock.now - start).seconds
+        return TrainingOutcome(
+            summary: RunSummary(evaluations: evaluations, iterations: total, densities: network.densities, seconds: seconds),
+            evaluations: evaluations, finalWeights: Weights(of: network), keptWeights: kept)
+    }
+}
+
+extension RunSummary {
+    /// The paper's measurements of a run from its evaluations.
+    init(evaluations: [Evaluation], iterations: Int, densities: [LayerDensity], seconds: Double) {
+        let validation = evaluations.filter { $0.split == .validation }
+        let test = evaluations.filter { $0.split == .test }
+        // The first iteration of minimum validation loss.
+        let best = validation.min { $0.loss < $1.loss || ($0.loss == $1.loss && $0.iteration < $1.iteration) }
+        let earlyStop = best?.iteration ?? iterations
+        self.init(
+            iterations: iterations,
+            earlyStopIteration: earlyStop,
+            minValidationLoss: best?.loss ?? .nan,
+            earlyStopTestAccuracy: test.first { $0.iteration == earlyStop }?.accuracy ?? .nan,
+            finalValidationLoss: validation.last?.loss ?? .nan,
+            finalValidationAccuracy: validation.last?.accuracy ?? .nan,
+            finalTestLoss: test.last?.loss ?? .nan,
+            finalTestAccuracy: test.last?.accuracy ?? .nan,
+            layers: densities,
+            seconds: seconds)
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
+    }
+}
