@@ -1,6 +1,16 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The trainer's elementwise loops (the fused optimizer step above all) are bound
+// by how many floats an instruction moves. On x86-64 they are compiled for AVX2
+// and FMA (Haswell, 2013, and every later x86 server); `lottery` checks for
+// them at start and says so plainly on an older CPU.
+#if arch(x86_64)
+let trainerSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let trainerSettings: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "lottery",
     platforms: [.macOS(.v13)],
@@ -37,7 +47,8 @@ let package = Package(
         ),
         .target(
             name: "Trainer",
-            dependencies: ["CBLAS", "CZlib", "CFloatControl", "SweepPlan"]
+            dependencies: ["CBLAS", "CZlib", "CFloatControl", "SweepPlan"],
+            swiftSettings: trainerSettings
         ),
         .executableTarget(
             name: "lottery",

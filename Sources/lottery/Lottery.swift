@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Trainer
 
 @main
@@ -6,9 +7,13 @@ struct Lottery: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lottery",
         abstract: "Run Lottery Ticket Hypothesis experiments: train, prune, reset, repeat.",
-        subcommands: [TrainCommand.self])
+        subcommands: [TrainCommand.self, BenchCommand.self])
 
     static func main() {
+        if let reason = BLASKernel.unsupportedCPUReason() {
+            FileHandle.standardError.write(Data("lottery: \(reason)\n".utf8))
+            Foundation.exit(1)
+        }
         BLASKernel.relaunchWithBestKernelIfNeeded()
         main(nil)
     }

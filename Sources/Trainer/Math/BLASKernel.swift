@@ -36,6 +36,20 @@ public enum BLASKernel {
         unsetenv("OPENBLAS_CORETYPE")
     }
 
+    /// Why this CPU cannot run this build's trainer, or nil when it can: on
+    /// x86-64 the trainer is compiled for AVX2 and FMA.
+    public static func unsupportedCPUReason() -> String? {
+        #if arch(x86_64)
+        guard let flags = cpuFlags() else { return nil }
+        let missing = ["avx2", "fma"].filter { !flags.contains($0) }
+        guard !missing.isEmpty else { return nil }
+        return "this CPU lacks \(missing.joined(separator: " and ")); lottery's trainer is built for x86-64 CPUs "
+            + "with AVX2 and FMA (Intel Haswell, AMD Zen or newer)"
+        #else
+        return nil
+        #endif
+    }
+
     private static func cpuFlags() -> Set<String>? {
         guard let file = fopen("/proc/cpuinfo", "r") else { return nil }
         defer { fclose(file) }

@@ -56,25 +56,33 @@ public final class Optimizer {
         let m = firstMoments[index].pointer
         let v = secondMoments[index].pointer
         let n = parameter.count
+        // Biases (no mask) are a few hundred values: a plain loop. Weights take
+        // explicit vectors: with five streams, three of them written, the
+        // compiler's alias checks give up and its loop would stay scalar.
+        var i = 0
         if let mask = parameter.mask?.pointer {
-            for i in 0..<n {
-                let keep = mask[i]
-                let gradient = (g[i] + decay * w[i]) * keep
-                let first = beta1 * m[i] + oneMinusBeta1 * gradient
-                let second = beta2 * v[i] + oneMinusBeta2 * gradient * gradient
-                m[i] = first
-                v[i] = second
-                w[i] = (w[i] - stepSize * first / (second.squareRoot() * inverseRootCorrection2 + epsilon)) * keep
+            let vectorEnd = n - n % Vector.scalarCount
+            while i < vectorEnd {
+                let keep = load(mask, i)
+                let weight = load(w, i)
+                let gradient = (load(g, i) + decay * weight) * keep
+                let first = beta1 * load(m, i) + oneMinusBeta1 * gradient
+                let second = beta2 * load(v, i) + oneMinusBeta2 * gradient * gradient
+                store(first, m, i)
+                store(second, v, i)
+                store((weight - stepSize * first / (second.squareRoot() * inverseRootCorrection2 + epsilon)) * keep, w, i)
+                i += Vector.scalarCount
             }
-        } else {
-            for i in 0..<n {
-                let gradient = g[i] + decay * w[i]
-                let first = beta1 * m[i] + oneMinusBeta1 * gradient
-                let second = beta2 * v[i] + oneMinusBeta2 * gradient * gradient
-                m[i] = first
-                v[i] = second
-                w[i] -= stepSize * first / (second.squareRoot() * inverseRootCorrection2 + epsilon)
-            }
+        }
+        while i < n {
+            let keep = parameter.mask?.pointer[i] ?? 1
+            let gradient = (g[i] + decay * w[i]) * keep
+            let first = beta1 * m[i] + oneMinusBeta1 * gradient
+            let second = beta2 * v[i] + oneMinusBeta2 * gradient * gradient
+            m[i] = first
+            v[i] = second
+            w[i] = (w[i] - stepSize * first / (second.squareRoot() * inverseRootCorrection2 + epsilon)) * keep
+            i += 1
         }
     }
 
@@ -118,6 +126,18 @@ public final class Optimizer {
             }
         }
     }
+}
+
+private typealias Vector = SIMD16<Float>
+
+@inline(__always)
+private func load(_ pointer: UnsafeMutablePointer<Float>, _ index: Int) -> Vector {
+    UnsafeRawPointer(pointer + index).loadUnaligned(as: Vector.self)
+}
+
+@inline(__always)
+private func store(_ value: Vector, _ pointer: UnsafeMutablePointer<Float>, _ index: Int) {
+    UnsafeMutableRawPointer(pointer + index).storeBytes(of: value, as: Vector.self)
 }
 
 #if canImport(Glibc)

@@ -1,0 +1,126 @@
+import ArgumentParser
+import Foundation
+import SweepPlan
+import Trainer
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks that print numbers (recorded in docs/BENCHMARKS.md).",
+        subcommands: [TrainerBench.self])
+}
+
+struct TrainerBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trainer",
+        abstract: "Training samples per second of LeNet-300-100 at batch 60 with Adam, against its GEMMs alone.")
+
+    @Option(help: "Timed training steps per measurement.")
+    var steps = 3_000
+
+    @Option(help: "Untimed steps before each measurement.")
+    var warmup = 300
+
+    @Option(help: "Measurements per figure; the median is printed.")
+    var repeats = 3
+
+    @Option(help: "Folder of Fashion-MNIST's files (default: its standard place).")
+    var data: String?
+
+    @Option(name: .customLong("single"), help: .hidden)
+    var singleDensity: Double?
+
+    @Option(help: .hidden)
+    var threads = 1
+
+    func run() throws {
+        let preset = Preset.lenet300100
+        let dataset = try Dataset.load(DataSpec(dataset: "fashion-mnist", path: data))
+        let benchmark = TrainerBenchmark(model: preset.model, training: preset.training, dataset: dataset)
+        if let singleDensity {
+            // One measurement in this process, for the side-by-side process runs.
+            BLAS.threads = threads
+            let rate = try benchmark.trainingThroughput(steps: steps, warmup: warmup, density: singleDensity)
+            print("\(rate) \(peakResidentBytes() ?? 0)")
+            return
+        }
+
+        print("lottery bench trainer: \(preset.name), batch \(preset.training.batchSize), Adam, Fashion-MNIST")
+        print("OpenBLAS kernel \(BLAS.coreName)"
+              + (ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { " (OPENBLAS_CORETYPE=\($0))" } ?? "")
+              + "; denormals flushed to zero in training threads")
+        print("\(steps) timed steps after \(warmup) warm-up per measurement; medians of \(repeats); samples/s")
+        print(String(format: "GEMM work per step: %.1f MFLOP", benchmark.gemmFlopsPerStep / 1e6))
+        print("")
+        let table = TextTable(columns: ["threads", "GEMMs alone", "dense", "20% mask", "mask/dense", "dense/GEMMs"],
+                              minimumWidth: 10)
+        print(table.header)
+        for threadCount in [1, 2] {
+            BLAS.threads = threadCount
+            let gemm = try median(repeats) { try benchmark.gemmThroughput(steps: steps) }
+            let dense = try median(repeats) { try benchmark.trainingThroughput(steps: steps, warmup: warmup, density: 1) }
+            let masked = try median(repeats) {
+                try benchmark.trainingThroughput(steps: steps, warmup: warmup, density: 0.2)
+            }
+            print(table.line([
+                "\(BLAS.threads)", format(gemm), format(dense), format(masked),
+                String(format: "%.2f", masked / dense), String(format: "%.0f%%", 100 * dense / gemm),
+            ]))
+        }
+
+        print("")
+        print("Processes side by side (dense), aggregate samples/s:")
+        var pairs: [Double] = []
+        var singles: [Double] = []
+        var peak = 0
+        for _ in 0..<repeats {
+            let two = try childRuns(count: 2, threads: 1)
+            pairs.append(two.map(\.rate).reduce(0, +))
+            let one = try childRuns(count: 1, threads: 2)
+            singles.append(one[0].rate)
+            peak = max(peak, (two + one).map(\.peakBytes).max() ?? 0)
+        }
+        let pair = pairs.sorted()[pairs.count / 2]
+        let single = singles.sorted()[singles.count / 2]
+        print("  two 1-thread processes at once: \(format(pair))")
+        print("  one 2-thread process:           \(format(single))")
+        print(String(format: "  ratio: %.2f× (%@ is the default: one thread per worker)", pair / single,
+                     pair >= single ? "two 1-thread workers win; 1 thread" : "one 2-thread worker wins; still"))
+        print(String(format: "Peak resident memory of a process training on Fashion-MNIST: %.0f MB", Double(peak) / 1e6))
+    }
+
+    private func childRuns(count: Int, threads: Int) throws -> [(rate: Double, peakBytes: Int)] {
+        let processes = (0..<count).map { _ in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+            process.arguments = ["bench", "trainer", "--single", "1", "--threads", "\(threads)",
+                                 "--steps", "\(steps)", "--warmup", "\(warmup)"] + (data.map { ["--data", $0] } ?? [])
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            return (process, pipe)
+        }
+        for (process, _) in processes { try process.run() }
+        return try processes.map { process, pipe in
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            let fields = output.split(whereSeparator: \.isWhitespace)
+            guard process.terminationStatus == 0, fields.count == 2, let rate = Double(fields[0]),
+                  let bytes = Int(fields[1]) else {
+                throw ValidationError("a benchmark process failed: \(output)")
+            }
+            return (rate, bytes)
+        }
+    }
+
+    private func median(_ count: Int, _ measure: () throws -> Double) throws -> Double {
+        let values = try (0..<max(1, count)).map { _ in try measure() }.sorted()
+        return values[values.count / 2]
+    }
+
+    private func format(_ value: Double) -> String {
+        let formatter = NumberFormatter()
+        formatter.numberStyle = .decimal
+        formatter.maximumFractionDigits = 0
+        return formatter.string(from: NSNumber(value: value)) ?? String(Int(value))
+    }
+}
