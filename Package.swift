@@ -60,6 +60,6 @@ let package = Package(
         ),
 
         .testTarget(name: "SweepPlanTests", dependencies: ["SweepPlan"]),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "SweepPlan"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "SweepPlan", "CZlib"]),
     ]
 )

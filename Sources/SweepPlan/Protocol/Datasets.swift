@@ -13,6 +13,17 @@ public struct DatasetInfo: Hashable, Sendable {
     /// standard place and a path is required.
     public let defaultPath: String?
 
+    public init(name: String, format: Format, inputShape: [Int], classes: Int, trainExamples: Int,
+                testExamples: Int, defaultPath: String?) {
+        self.name = name
+        self.format = format
+        self.inputShape = inputShape
+        self.classes = classes
+        self.trainExamples = trainExamples
+        self.testExamples = testExamples
+        self.defaultPath = defaultPath
+    }
+
     public enum Format: String, Hashable, Sendable {
         /// MNIST's IDX files, `{train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]`.
         case idx

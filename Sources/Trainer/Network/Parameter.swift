@@ -39,11 +39,12 @@ public final class Parameter: @unchecked Sendable {
         return kept
     }
 
-    /// Zeroes the pruned weights; the invariant the optimizer keeps afterwards.
+    /// Sets the pruned weights to +0 (not −0, which a multiplication by the mask
+    /// would leave for negative weights); the optimizer keeps them there.
     public func applyMask() {
         guard let mask else { return }
         let w = value.pointer
         let m = mask.pointer
-        for i in 0..<count { w[i] *= m[i] }
+        for i in 0..<count where m[i] == 0 { w[i] = 0 }
     }
 }

@@ -33,6 +33,17 @@ public struct TrialOutcome: Sendable {
 public enum TrialRunner {
     public static func run(_ recipe: TrialRecipe, inputs: TrialInputs, dataset: Dataset,
                            onEvaluation: ([Evaluation]) -> Void = { _ in }) throws -> TrialOutcome {
+        let (network, mask) = try prepare(recipe, inputs: inputs, dataset: dataset)
+        let loop = TrainingLoop(network: network, dataset: dataset, training: recipe.training, seed: recipe.seed)
+        let outcome = try loop.run(keepWeightsAt: recipe.keepWeightsAt, onEvaluation: onEvaluation)
+        return TrialOutcome(summary: outcome.summary, evaluations: outcome.evaluations, mask: mask,
+                            finalWeights: outcome.finalWeights, keptWeights: outcome.keptWeights)
+    }
+
+    /// The network as the trial starts training: its mask set and its weights
+    /// drawn, reset or rewound as the recipe says.
+    public static func prepare(_ recipe: TrialRecipe, inputs: TrialInputs,
+                               dataset: Dataset) throws -> (network: Network, mask: Mask) {
         let capacity = max(recipe.training.batchSize, 1_000)
         let network = try Network(model: recipe.model, inputShape: dataset.info.inputShape,
                                   classes: dataset.info.classes, capacity: capacity)
@@ -58,10 +69,7 @@ public enum TrialRunner {
             try mask.apply(to: network)
             try reset(network, recipe: recipe, inputs: inputs)
         }
-        let loop = TrainingLoop(network: network, dataset: dataset, training: recipe.training, seed: recipe.seed)
-        let outcome = try loop.run(keepWeightsAt: recipe.keepWeightsAt, onEvaluation: onEvaluation)
-        return TrialOutcome(summary: outcome.summary, evaluations: outcome.evaluations, mask: mask,
-                            finalWeights: outcome.finalWeights, keptWeights: outcome.keptWeights)
+        return (network, mask)
     }
 
     /// Survivors back to θ0, or to the rewind weights; the mask stays.

@@ -1,0 +1,92 @@
+import SweepPlan
+import Testing
+@testable import Trainer
+
+struct TrainingLoopTests {
+    @Test func theSameSeedGivesIdenticalMetricsTwice() throws {
+        let dataset = try syntheticDataset()
+        let a = try TrialRunner.run(tinyRecipe(seed: 5), inputs: TrialInputs(), dataset: dataset)
+        let b = try TrialRunner.run(tinyRecipe(seed: 5), inputs: TrialInputs(), dataset: dataset)
+        let c = try TrialRunner.run(tinyRecipe(seed: 6), inputs: TrialInputs(), dataset: dataset)
+        #expect(a.evaluations == b.evaluations)
+        #expect(a.finalWeights == b.finalWeights)
+        #expect(a.evaluations != c.evaluations)
+    }
+
+    @Test func evaluatesAtZeroEveryIntervalAndTheEnd() throws {
+        let dataset = try syntheticDataset()
+        let outcome = try TrialRunner.run(tinyRecipe(training: tinyTraining(iterations: 25, evalEvery: 10)),
+                                          inputs: TrialInputs(), dataset: dataset)
+        let iterations = outcome.evaluations.filter { $0.split == .validation }.map(\.iteration)
+        #expect(iterations == [0, 10, 20, 25])
+        #expect(outcome.evaluations.filter { $0.split == .test }.map(\.iteration) == iterations)
+        #expect(outcome.summary.iterations == 25)
+    }
+
+    @Test func earlyStopIsTheIterationOfMinimumValidationLoss() throws {
+        let dataset = try syntheticDataset()
+        let outcome = try TrialRunner.run(tinyRecipe(), inputs: TrialInputs(), dataset: dataset)
+        let validation = outcome.evaluations.filter { $0.split == .validation }
+        let best = validation.min { $0.loss < $1.loss }!
+        #expect(outcome.summary.earlyStopIteration == best.iteration)
+        #expect(outcome.summary.minValidationLoss == best.loss)
+        let testThere = outcome.evaluations.first { $0.split == .test && $0.iteration == best.iteration }!
+        #expect(outcome.summary.earlyStopTestAccuracy == testThere.accuracy)
+        #expect(outcome.summary.finalTestAccuracy == outcome.evaluations.last!.accuracy)
+    }
+
+    @Test func epochsAreWholeBatchesOfTheTrainingSplit() {
+        #expect(TrainingLength.epochs(160).iterations(trainExamples: 45_000, batchSize: 64) == 112_480)
+        #expect(TrainingLength.epochs(2).iterations(trainExamples: 55_000, batchSize: 60) == 1_832)
+    }
+
+    @Test func keepsTheWeightsOfTheRewindIteration() throws {
+        let dataset = try syntheticDataset()
+        let zero = try TrialRunner.run(tinyRecipe(keepWeightsAt: 0), inputs: TrialInputs(), dataset: dataset)
+        let (theta0, _) = try TrialRunner.prepare(tinyRecipe(), inputs: TrialInputs(), dataset: dataset)
+        #expect(zero.keptWeights == Weights(of: theta0))
+        let later = try TrialRunner.run(tinyRecipe(keepWeightsAt: 10), inputs: TrialInputs(), dataset: dataset)
+        let short = try TrialRunner.run(tinyRecipe(training: tinyTraining(iterations: 10)), inputs: TrialInputs(),
+                                        dataset: dataset)
+        #expect(later.keptWeights == short.finalWeights)
+    }
+
+    @Test func rejectsRunsThatCannotTrain() throws {
+        let dataset = try syntheticDataset()
+        #expect(throws: TrainerError.self) {
+            try TrialRunner.run(tinyRecipe(training: tinyTraining(iterations: 0)), inputs: TrialInputs(), dataset: dataset)
+        }
+        #expect(throws: TrainerError.self) {
+            try TrialRunner.run(tinyRecipe(keepWeightsAt: 51), inputs: TrialInputs(), dataset: dataset)
+        }
+        #expect(throws: TrainerError.self) {
+            try TrialRunner.run(tinyRecipe(training: tinyTraining(batch: 5_000)), inputs: TrialInputs(), dataset: dataset)
+        }
+    }
+
+    @Test func convolutionalPresetsSayTheyAreNotBuiltYet() throws {
+        let dataset = try syntheticDataset()
+        var recipe = tinyRecipe()
+        recipe.model = Preset.conv2.model
+        #expect(throws: TrainerError.self) { try TrialRunner.run(recipe, inputs: TrialInputs(), dataset: dataset) }
+    }
+
+    /// Real data: LeNet-300-100 on Fashion-MNIST for 300 iterations gets far above
+    /// the 10% of chance (it reaches about 80%).
+    @Test func learnsFashionMNIST() throws {
+        let spec = DataSpec(dataset: "fashion-mnist", path: fashionMNISTFolder)
+        let dataset = try DatasetCache.shared.dataset(for: spec)
+        #expect(dataset.trainIndices.count == 55_000)
+        #expect(dataset.validationIndices.count == 5_000)
+        #expect(dataset.test.count == 10_000)
+        var training = Preset.lenet300100.training
+        training.length = .iterations(300)
+        training.evalEvery = 300
+        let recipe = TrialRecipe(model: Preset.lenet300100.model, data: spec, training: training, seed: 0)
+        let outcome = try TrialRunner.run(recipe, inputs: TrialInputs(), dataset: dataset)
+        let first = outcome.evaluations.first { $0.split == .test }!
+        #expect(first.accuracy < 0.3)
+        #expect(outcome.summary.finalTestAccuracy > 0.7)
+        #expect(outcome.summary.finalValidationLoss < first.loss / 2)
+    }
+}

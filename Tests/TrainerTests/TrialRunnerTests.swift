@@ -1,0 +1,113 @@
+import SweepPlan
+import Testing
+@testable import Trainer
+
+struct TrialRunnerTests {
+    private let pruning = PruningSpec(rates: LayerRates(fc: 0.2, output: 0.1))
+
+    @Test func aShortChainHasTheExpectedSparsityAndResetsSurvivorsToThetaZero() throws {
+        let dataset = try syntheticDataset()
+        let (theta0Network, _) = try TrialRunner.prepare(tinyRecipe(), inputs: TrialInputs(), dataset: dataset)
+        let theta0 = Weights(of: theta0Network)
+        var parent = try TrialRunner.run(tinyRecipe(), inputs: TrialInputs(), dataset: dataset)
+        var expected = parent.mask.layers.map(\.keep.count)
+        for _ in 1...3 {
+            let recipe = tinyRecipe(start: .prune(pruning))
+            let inputs = TrialInputs(parentMask: parent.mask, parentWeights: parent.finalWeights)
+            let (network, mask) = try TrialRunner.prepare(recipe, inputs: inputs, dataset: dataset)
+            expected = zip(expected, mask.layers).map { remaining, layer in
+                remaining - PruningSpec.countToPrune(rate: pruning.rates[layer.kind], remaining: remaining)
+            }
+            #expect(mask.layers.map(\.remaining) == expected)
+            // Survivors hold exactly θ0; the pruned are exactly zero; biases are θ0's.
+            for parameter in network.parameters {
+                let original = theta0[parameter.name]!
+                let layerMask = mask.layers.first { $0.name == parameter.layerName && parameter.isPrunable }
+                for i in 0..<parameter.count {
+                    let kept = layerMask.map { $0.keep[i] == 1 } ?? true
+                    #expect(parameter.value[i].bitPattern == (kept ? original[i] : 0).bitPattern)
+                }
+            }
+            parent = try TrialRunner.run(recipe, inputs: inputs, dataset: dataset)
+            #expect(parent.mask == mask)
+            #expect(parent.summary.layers.map(\.remaining) == expected)
+        }
+    }
+
+    @Test func rewindingResetsToTheKeptWeights() throws {
+        let dataset = try syntheticDataset()
+        let dense = try TrialRunner.run(tinyRecipe(reset: .rewind(iteration: 5), keepWeightsAt: 5),
+                                        inputs: TrialInputs(), dataset: dataset)
+        let rewound = try #require(dense.keptWeights)
+        let (network, mask) = try TrialRunner.prepare(
+            tinyRecipe(start: .prune(pruning), reset: .rewind(iteration: 5)),
+            inputs: TrialInputs(parentMask: dense.mask, parentWeights: dense.finalWeights, rewindWeights: rewound),
+            dataset: dataset)
+        for (parameter, layer) in zip(network.weights, mask.layers) {
+            let values = rewound[parameter.name]!
+            for i in 0..<parameter.count {
+                #expect(parameter.value[i] == (layer.keep[i] == 1 ? values[i] : 0))
+            }
+        }
+        #expect(throws: TrainerError.self) {
+            try TrialRunner.run(tinyRecipe(start: .prune(pruning), reset: .rewind(iteration: 5)),
+                                inputs: TrialInputs(parentMask: dense.mask, parentWeights: dense.finalWeights),
+                                dataset: dataset)
+        }
+    }
+
+    @Test func reinitKeepsTheMaskWithFreshWeights() throws {
+        let dataset = try syntheticDataset()
+        let dense = try TrialRunner.run(tinyRecipe(), inputs: TrialInputs(), dataset: dataset)
+        let ticket = try TrialRunner.run(tinyRecipe(start: .prune(pruning)),
+                                         inputs: TrialInputs(parentMask: dense.mask, parentWeights: dense.finalWeights),
+                                         dataset: dataset)
+        let recipe = tinyRecipe(start: .control(.reinit, replicate: 0))
+        let (network, mask) = try TrialRunner.prepare(recipe, inputs: TrialInputs(parentMask: ticket.mask), dataset: dataset)
+        #expect(mask == ticket.mask)
+        let (theta0, _) = try TrialRunner.prepare(tinyRecipe(), inputs: TrialInputs(), dataset: dataset)
+        #expect(network.weights[0].value.array != theta0.weights[0].value.array.enumerated().map {
+            mask.layers[0].keep[$0.offset] == 1 ? $0.element : 0 })
+        let (again, _) = try TrialRunner.prepare(recipe, inputs: TrialInputs(parentMask: ticket.mask), dataset: dataset)
+        #expect(Weights(of: again) == Weights(of: network))
+        let (other, _) = try TrialRunner.prepare(tinyRecipe(start: .control(.reinit, replicate: 1)),
+                                                 inputs: TrialInputs(parentMask: ticket.mask), dataset: dataset)
+        #expect(Weights(of: other) != Weights(of: network))
+    }
+
+    @Test func randomPruningKeepsPerLayerSparsityOnThetaZero() throws {
+        let dataset = try syntheticDataset()
+        let dense = try TrialRunner.run(tinyRecipe(), inputs: TrialInputs(), dataset: dataset)
+        let ticket = try TrialRunner.run(tinyRecipe(start: .prune(pruning)),
+                                         inputs: TrialInputs(parentMask: dense.mask, parentWeights: dense.finalWeights),
+                                         dataset: dataset)
+        let control = try TrialRunner.run(tinyRecipe(start: .control(.randomPrune, replicate: 0)),
+                                          inputs: TrialInputs(parentMask: ticket.mask), dataset: dataset)
+        #expect(control.mask != ticket.mask)
+        #expect(control.mask.layers.map(\.remaining) == ticket.mask.layers.map(\.remaining))
+    }
+
+    @Test func missingArtifactsAreNamed() throws {
+        let dataset = try syntheticDataset()
+        do {
+            _ = try TrialRunner.run(tinyRecipe(start: .prune(pruning)), inputs: TrialInputs(), dataset: dataset)
+            Issue.record("a pruned trial without its parent's artifacts must fail")
+        } catch {
+            #expect(String(describing: error).contains("the parent's mask"))
+        }
+    }
+
+    @Test func localChainTrainsEveryLevelAndControl() throws {
+        let dataset = try syntheticDataset()
+        let chain = LocalChain(model: .mlp(hidden: [16, 12]), data: DataSpec(dataset: "synthetic"),
+                               training: tinyTraining(iterations: 20), pruning: pruning, levels: 2, seed: 1,
+                               controls: [.reinit, .randomPrune])
+        let rows = try chain.run(dataset: dataset)
+        #expect(rows.map(\.level) == [0, 1, 1, 1, 2, 2, 2])
+        #expect(rows.map(\.branch) == ["ticket", "ticket", "reinit", "random-prune", "ticket", "reinit", "random-prune"])
+        #expect(rows[1].summary.percentRemaining < 100)
+        #expect(rows[4].summary.percentRemaining < rows[1].summary.percentRemaining)
+        #expect(rows[2].summary.percentRemaining == rows[1].summary.percentRemaining)
+        #expect(rows[0].csvLine.hasPrefix("0,ticket,100.0,"))
+    }
+}
