@@ -50,6 +50,10 @@ public final class Dataset: Sendable {
         }
         switch info.format {
         case .idx:
+            if spec.path == nil, info == .fashionMNIST, access(folder, F_OK) != 0 {
+                throw DataError.missing(folder, expected: "Fashion-MNIST's IDX files; install them with "
+                    + "'apt-get install dataset-fashion-mnist' (scripts/install-deps does) or give their folder")
+            }
             let train = try readIDXPair(folder: folder, prefix: "train", info: info)
             let test = try readIDXPair(folder: folder, prefix: "t10k", info: info)
             return try Dataset(info: info, folder: folder, trainFile: train, test: test,
