@@ -1,14 +1,17 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// The trainer's elementwise loops (the fused optimizer step above all) are bound
-// by how many floats an instruction moves. On x86-64 they are compiled for AVX2
-// and FMA (Haswell, 2013, and every later x86 server); `lottery` checks for
-// them at start and says so plainly on an older CPU.
+// The trainer's elementwise loops (the fused optimizer step above all) must
+// compile to vector instructions:
+// - `-fno-math-errno`: otherwise every square root keeps a scalar call to libm's
+//   sqrtf (for errno on negative inputs), which stops vectorisation outright;
+// - on x86-64, AVX2 and FMA (Haswell, 2013, and every later x86 server) for
+//   8-float vectors; `lottery` checks for them at start and says so plainly on
+//   an older CPU.
 #if arch(x86_64)
-let trainerSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+let trainerSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-fno-math-errno", "-target-cpu", "haswell"])]
 #else
-let trainerSettings: [SwiftSetting] = []
+let trainerSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-fno-math-errno"])]
 #endif
 
 let package = Package(
