@@ -5,5 +5,5 @@ struct Lottery: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lottery",
         abstract: "Run Lottery Ticket Hypothesis experiments: train, prune, reset, repeat.",
-        subcommands: [])
+        subcommands: [ExpandCommand.self])
 }
