@@ -1,9 +1,16 @@
 /// "Did you mean …?": the known word nearest to a misspelt one.
 enum Suggestion {
     /// The candidate with the smallest edit distance to `word`, if it is close enough to be
-    /// a plausible typo (at most a third of the word's length, and at least 2 edits allowed).
+    /// a plausible typo (at most a third of the word's length, and at least 2 edits allowed);
+    /// otherwise the first candidate that starts with the word (`lenet-300` → `lenet-300-100`).
     /// Ties go to the earlier candidate, so schema order decides.
     static func nearest(to word: String, among candidates: [String]) -> String? {
+        if let close = closest(to: word, among: candidates) { return close }
+        guard word.count >= 3 else { return nil }
+        return candidates.first { $0.lowercased().hasPrefix(word.lowercased()) }
+    }
+
+    private static func closest(to word: String, among candidates: [String]) -> String? {
         let allowed = max(2, word.count / 3)
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {

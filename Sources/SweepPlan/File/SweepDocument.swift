@@ -10,6 +10,8 @@ struct SweepDocument: Sendable {
     var settings: [Setting]
     var zips: [ZipGroup]
     var exclusions: [Exclusion]
+    /// False when the text is not YAML or not a mapping: there is nothing further to check.
+    var isReadable: Bool
     /// Settings that were given but had a problem; later checks stay quiet about them.
     var invalidPaths: Set<String>
     var diagnostics: [SweepDiagnostic]

@@ -11,6 +11,7 @@ struct SweepReader {
     private var name: String?
     private var description: String?
     private(set) var specials: [String: (key: Node, value: Node)] = [:]
+    private var isReadable = false
 
     private init(file: String) {
         self.file = file
@@ -26,7 +27,7 @@ struct SweepReader {
         return SweepDocument(
             file: file, rootLocation: reader.rootLocation, name: reader.name, description: reader.description,
             settings: reader.settings, zips: zips, exclusions: exclusions,
-            invalidPaths: reader.invalidPaths, diagnostics: reader.diagnostics)
+            isReadable: reader.isReadable, invalidPaths: reader.invalidPaths, diagnostics: reader.diagnostics)
     }
 
     private mutating func readDocument(_ yaml: String) {
@@ -47,6 +48,7 @@ struct SweepReader {
             diagnose(rootLocation, "", .wrongType, "expected \(expected), got \(root.foundDescription)")
             return
         }
+        isReadable = true
         readSection(root, SweepSchema.root, writtenPath: "")
         readSeeds()
     }
@@ -275,7 +277,7 @@ struct SweepReader {
         for value in values {
             if let first = seen[value.value] {
                 diagnose(value.location, value.path, .duplicateValue,
-                         "repeats the value \(value.text) (first at line \(first.location.line)); each value of an axis must differ")
+                         "repeats the value \(value.text) (first at \(first.location.line):\(first.location.column)); each value of an axis must differ")
                 ok = false
             } else {
                 seen[value.value] = value

@@ -115,8 +115,14 @@ extension ValueKind {
             if lower == "rewind" {
                 return .failure(ValueProblem(code: .wrongType, message: "rewind needs a point; expected \(expected)"))
             }
+            // Suggest on the word before the point, so `rewnd:100` gets `rewind:100`.
+            let head = String(lower.prefix { $0 != ":" && $0 != " " })
+            let rest = lower.dropFirst(head.count)
+            let suggestion = Suggestion.nearest(to: head, among: ["original", "rewind"]).map {
+                "did you mean '\($0 == "rewind" ? $0 + rest : $0)'?"
+            }
             return .failure(ValueProblem(code: .wrongType, message: "expected \(expected), got '\(text)'",
-                                         suggestion: Suggestion.didYouMean(lower, among: ["original", "rewind"])))
+                                         suggestion: suggestion))
         case .layerSizes, .drops:
             return .failure(ValueProblem(code: .wrongType, message: "expected \(expected), got '\(text)'"))
         }

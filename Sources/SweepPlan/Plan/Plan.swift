@@ -6,6 +6,8 @@
 /// levels with a longer one, and so on.
 public struct Plan: Sendable {
     public var name: String
+    /// The sweep file it came from.
+    public var file: String
     public var axes: [SweepAxis]
     public var configs: [SweepConfig]
     public var chains: [Chain]
@@ -23,6 +25,7 @@ public struct Plan: Sendable {
             builder.addChain(chain, index: index)
         }
         name = sweep.name
+        file = sweep.file
         axes = sweep.axes
         configs = sweep.configs
         chains = builder.chains

@@ -43,6 +43,8 @@ public struct Sweep: Sendable {
     public init(yaml text: String, file: String = "<string>") throws {
         let document = SweepReader.read(yaml: text, file: file)
         var diagnostics = document.diagnostics
+        // Text that is not YAML, or not a mapping, has no settings to check further.
+        guard document.isReadable else { throw SweepError.invalid(diagnostics) }
         let grid = Grid.build(document, diagnostics: &diagnostics)
 
         var configs: [SweepConfig] = []

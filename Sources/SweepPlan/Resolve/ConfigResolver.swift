@@ -45,11 +45,15 @@ private struct Pass {
         }
 
         // Data.
-        if document.invalidPaths.contains("dataset") { return nil }
+        // An invalid dataset was reported where it was written; carry on with the preset's
+        // so the rest of the file is still checked.
+        let datasetInvalid = document.invalidPaths.contains("dataset")
         let datasetValue = values["dataset"]
         guard let dataset = DatasetInfo.named(datasetValue?.value.word ?? preset.paperDataset) else { return nil }
         let path = values["dataset.path"]?.value.word ?? dataset.defaultPath
-        if path == nil {
+        if datasetInvalid {
+            failed = true
+        } else if path == nil {
             problem(datasetValue?.location ?? document.rootLocation, "dataset", .missingKey,
                     "the dataset \(dataset.name) has no standard location on this machine; the file must say where its files are"
                         + (datasetValue == nil ? " (\(dataset.name) is the paper's dataset for \(preset.name))" : ""),
@@ -178,7 +182,7 @@ private struct Pass {
             reset = .rewind(iteration: iteration)
             if iteration > iterations {
                 problem(resetValue.location, "reset", .beyondRun,
-                        "the rewind point (iteration \(iteration)) is beyond the run's length (\(iterations) iterations)"
+                        "the rewind point, iteration \(iteration), is beyond the end of the run at iteration \(iterations)"
                             + mention(["training.length", "training.batch", "model"]),
                         suggestion: "rewind to an iteration ≤ \(iterations)")
             }
@@ -195,14 +199,14 @@ private struct Pass {
             levels: levels, reset: reset, controls: controls, seed: seed, weightShapes: shapes)
     }
 
-    /// " (with a=x, b=y)" for those of `paths` that are axes, so a problem that only some
+    /// " when a=x and b=y" for those of `paths` that are axes, so a problem that only some
     /// combinations have says which.
     private func mention(_ paths: [String]) -> String {
         let named = paths.compactMap { path -> String? in
             guard document.setting(path)?.isAxis == true, let value = values[path] else { return nil }
             return "\(path)=\(value.text)"
         }
-        return named.isEmpty ? "" : " (with " + named.joined(separator: ", ") + ")"
+        return named.isEmpty ? "" : " when " + named.joined(separator: " and ")
     }
 
     private mutating func missing(_ path: String, _ message: String, suggestion: String) {
