@@ -28,13 +28,12 @@ extension SweepReader {
                     ok = false
                     continue
                 }
-                if let first = zipped[setting.path] {
+                if let first = zipped[setting.path] ?? (paths.contains(setting.path) ? location : nil) {
                     diagnose(member.location(in: file), "\(groupPath)[\(memberIndex)]", .zip,
                              "'\(setting.path)' is already zipped at line \(first.line); an axis can be in one group only")
                     ok = false
                     continue
                 }
-                zipped[setting.path] = member.location(in: file)
                 paths.append(setting.path)
             }
             guard ok else { continue }
@@ -49,6 +48,7 @@ extension SweepReader {
                          suggestion: "give each zipped axis one value per grid point")
                 continue
             }
+            for path in paths { zipped[path] = location }
             groups.append(ZipGroup(location: location, paths: paths))
         }
         return groups

@@ -66,7 +66,9 @@ private struct Pass {
         }
         let splitSeed = UInt64(values["dataset.split_seed"]?.value.integer ?? 0)
         let data = DataSpec(dataset: dataset.name, path: path, validationSize: validation, splitSeed: splitSeed)
-        let trainExamples = max(1, dataset.trainExamples - validation)
+        // After an impossible hold-out (reported above), check the rest as if it were the default.
+        let trainExamples = validation < dataset.trainExamples
+            ? dataset.trainExamples - validation : max(1, dataset.trainExamples - DataSpec(dataset: dataset.name).validationSize)
 
         // Training.
         var training = preset.training
