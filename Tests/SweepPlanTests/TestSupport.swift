@@ -24,7 +24,7 @@ func onlyDiagnostic(_ yaml: String, sourceLocation: Testing.SourceLocation = #_s
 }
 
 /// The plan of a valid sweep.
-func plan(_ yaml: String) throws -> Plan {
+func makePlan(_ yaml: String) throws -> Plan {
     Plan(try Sweep(yaml: yaml, file: "test.yaml"))
 }
 

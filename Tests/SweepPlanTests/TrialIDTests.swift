@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func idsFromASweepFileArePinned() throws {
-        let plan = try plan("""
+        let plan = try makePlan("""
             dataset: fashion-mnist
             model: lenet-300-100
             training: {length: 2500it}
