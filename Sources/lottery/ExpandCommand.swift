@@ -18,7 +18,7 @@ struct ExpandCommand: ParsableCommand {
     @Argument(help: "The sweep file (YAML), e.g. sweeps/quickstart.yaml.")
     var file: String
 
-    @Option(help: "What to print: \(PlanFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "What to print: the summary, the summary and a table of trials, or the trials as csv, json or dot.")
     var format: PlanFormat = .summary
 
     func run() throws {

@@ -24,7 +24,7 @@ import Testing
             configs  2
             chains   4 (configs × seeds)
             trials   18 to run: 2 dense, 8 ticket, 8 reinit
-            shared   2 trials asked for by several chains run once (20 before sharing)
+            shared   2 (the chains ask for 20 trials; 18 are unique)
             depth    4 trials in a row on the longest path
             work     1,080,000 training samples (Σ iterations × batch over all trials)
 

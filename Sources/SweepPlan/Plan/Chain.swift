@@ -1,5 +1,5 @@
 /// The levels 0…L of one config and seed, and the controls off them.
-public struct Chain: Hashable, Sendable {
+public struct Chain: Hashable, Sendable, Codable {
     /// Position in `Plan.chains` (and in `Sweep.chains`).
     public var index: Int
     /// Position of its config in `Plan.configs`.

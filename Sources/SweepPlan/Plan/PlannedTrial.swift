@@ -1,6 +1,6 @@
 /// One training run of a plan: what to run (`recipe`), what it needs first (`parent`,
 /// `rewindSource`), and where it sits in the study.
-public struct PlannedTrial: Hashable, Sendable {
+public struct PlannedTrial: Hashable, Sendable, Codable {
     /// Hash of the recipe's canonical form and the parent's id.
     public var id: TrialID
     /// The trial whose artifacts this one starts from: for `.prune` its mask and final

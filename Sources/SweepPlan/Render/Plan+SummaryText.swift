@@ -13,8 +13,8 @@ extension Plan {
             summary.trialsByBranch[kind].map { "\(Self.grouped($0)) \(kind)" }
         }
         lines.append(("trials", "\(Self.grouped(summary.trials)) to run: " + kinds.joined(separator: ", ")))
-        lines.append(("shared", "\(Self.grouped(summary.sharedTrials)) trials asked for by several chains run once"
-                        + " (\(Self.grouped(plannedTrialCount)) before sharing)"))
+        lines.append(("shared", "\(Self.grouped(summary.sharedTrials)) (the chains ask for \(Self.grouped(plannedTrialCount))"
+                        + " trials; \(Self.grouped(summary.trials)) are unique)"))
         lines.append(("depth", "\(summary.depth) trials in a row on the longest path"))
         lines.append(("work", "\(Self.grouped(summary.samples)) training samples (Σ iterations × batch over all trials)"))
         let width = lines.map(\.0.count).max() ?? 0

@@ -1,6 +1,6 @@
 /// One chain of a sweep, fully resolved: the preset applied, the file's values merged over
 /// it, lengths counted in iterations and rates per round. The plan turns it into trials.
-public struct ChainSpec: Hashable, Sendable {
+public struct ChainSpec: Hashable, Sendable, Codable {
     /// The index of this chain's config (its grid point without the seed) in `Sweep.configs`.
     public var config: Int
     /// The axis values of this chain, `seeds` included, in `Sweep.axes` order.

@@ -2,7 +2,7 @@ import Foundation
 
 /// The pruning of one chain: method, scope and per-round rates, from which each level's
 /// `PruningSpec` follows.
-public struct PruningSchedule: Hashable, Sendable {
+public struct PruningSchedule: Hashable, Sendable, Codable {
     public var method: PruningMethod
     public var scope: PruningSpec.Scope
     /// The share of each kind's remaining weights that one round of iterative pruning removes.
