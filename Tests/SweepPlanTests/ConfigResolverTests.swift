@@ -84,6 +84,29 @@ import Testing
         ])
     }
 
+    @Test func roundsToReachATargetAndLevels() throws {
+        let sweep = try Sweep(yaml: """
+            dataset: fashion-mnist
+            model: lenet-300-100
+            pruning: {target: 0.04, rounds: 2, output: same}
+            levels: [1, 3]
+            """)
+        // The rate follows from rounds; levels only says how far to go.
+        #expect(sweep.chains.map(\.levels) == [1, 3])
+        #expect(sweep.chains.allSatisfy { $0.pruning.ratesPerRound == LayerRates(fc: 0.8, output: 0.8) })
+        let defaulted = try Sweep(yaml: """
+            dataset: fashion-mnist
+            model: lenet-300-100
+            pruning: {target: 0.04, rounds: [1, 2]}
+            """)
+        #expect(defaulted.chains.map(\.levels) == [1, 2])
+        #expect(defaulted.chains.map(\.pruning.ratesPerRound.fc) == [0.96, 0.8])
+        let problem = try #require(onlyDiagnostic(minimalSweep + "\npruning: {rounds: 4}"))
+        #expect(problem.code == .conflict)
+        #expect(problem.path == "pruning.rounds")
+        #expect((problem.location.line, problem.location.column) == (4, 19))
+    }
+
     @Test func theDatasetDefaultsToThePapersButNeedsAPath() throws {
         let problem = try #require(onlyDiagnostic("""
             model: lenet-300-100

@@ -45,7 +45,7 @@ import Testing
 
     @Test func lenetRatesComparesMethodsAndRounds() throws {
         let plan = try Self.load("lenet-rates.yaml")
-        #expect(plan.axes.map(\.name) == ["pruning.method", "pruning.target", "levels", "seeds"])
+        #expect(plan.axes.map(\.name) == ["pruning.method", "pruning.target", "pruning.rounds", "seeds"])
         #expect(plan.summary.trialsByBranch["dense"] == 3)
         #expect(plan.summary.trialsByBranch["one-shot"] ?? 0 > 0)
         #expect(plan.summary.sharedTrials > 0)

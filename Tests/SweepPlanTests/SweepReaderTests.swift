@@ -52,7 +52,7 @@ import Testing
                                       "controls.reinit"])
         #expect(found.map { [$0.location.line, $0.location.column] } == [[4, 7], [5, 10], [6, 21], [7, 10], [8, 9], [10, 10]])
         #expect(found[0].message == "expected a number > 0, got 'fast'")
-        #expect(found[3].message.hasPrefix("expected a mapping with keys method, scope, rates, target, output"))
+        #expect(found[3].message.hasPrefix("expected a mapping with keys method, scope, rates, target, rounds, output"))
         #expect(found[5].message.hasSuffix("got nothing"))
     }
 

@@ -97,6 +97,7 @@ enum SweepSchema {
             .field(SchemaField(key: $0.rawValue, path: "pruning.rates.\($0.rawValue)", kind: .pruningRate))
         })),
         .field(SchemaField(key: "target", path: "pruning.target", kind: .fraction)),
+        .field(SchemaField(key: "rounds", path: "pruning.rounds", kind: .positiveInteger)),
         .field(SchemaField(key: "output", path: "pruning.output", kind: .choice(OutputRule.allCases.map(\.rawValue)))),
     ])
 

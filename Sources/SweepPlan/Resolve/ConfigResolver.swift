@@ -111,8 +111,10 @@ private struct Pass {
         }
 
         // Levels and pruning.
-        let levelsValue = values["levels"]
-        if levelsValue == nil {
+        // `levels` defaults to `pruning.rounds`, the rounds a target is reached in.
+        let roundsValue = values["pruning.rounds"]
+        let levelsValue = values["levels"] ?? roundsValue
+        if levelsValue == nil, !document.invalidPaths.contains("pruning.rounds") {
             missing("levels", "missing key 'levels': the number of pruning rounds after the dense run",
                     suggestion: "add levels: 10 to train levels 0 to 10")
         }
@@ -128,11 +130,13 @@ private struct Pass {
                         "pruning.target sets the rates per round, so it cannot be combined with \(rate.path.split(separator: "[")[0])",
                         suggestion: "keep either pruning.target or pruning.rates")
             }
-            if levels == 0, levelsValue != nil {
+            let rounds = roundsValue?.value.integer ?? levels
+            if rounds == 0, levelsValue != nil {
                 problem(target.location, "pruning.target", .conflict,
-                        "a target needs at least one pruning round, but levels is 0" + mention(["levels"]))
-            } else if levels > 0 {
-                let rate = PruningSchedule.rate(reaching: fraction, in: levels)
+                        "a target needs at least one pruning round, but levels is 0" + mention(["levels"]),
+                        suggestion: "give pruning.rounds, the rounds to reach the target in")
+            } else if rounds > 0 {
+                let rate = PruningSchedule.rate(reaching: fraction, in: rounds)
                 let rule = values["pruning.output"]?.value.word.flatMap(OutputRule.init(rawValue:)) ?? .half
                 let output = switch rule {
                 case .half: PruningSchedule.canonicalRate(rate / 2)
@@ -146,6 +150,11 @@ private struct Pass {
                 problem(output.location, "pruning.output", .conflict,
                         "pruning.output applies only with pruning.target",
                         suggestion: "set pruning.rates.output instead")
+            }
+            if let rounds = roundsValue {
+                problem(rounds.location, "pruning.rounds", .conflict,
+                        "pruning.rounds is the number of rounds to reach pruning.target, and there is no target",
+                        suggestion: "give the number of pruning rounds as levels")
             }
             if let conv = values["pruning.rates.conv"]?.value.number { rates.conv = conv }
             if let fc = values["pruning.rates.fc"]?.value.number { rates.fc = fc }
