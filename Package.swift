@@ -41,6 +41,11 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         // The one thing Swift cannot say itself: the x86 MXCSR flush-to-zero bits.
         .target(name: "CFloatControl"),
 
@@ -53,15 +58,18 @@ let package = Package(
             dependencies: ["CBLAS", "CZlib", "CFloatControl", "SweepPlan"],
             swiftSettings: trainerSettings
         ),
+        .target(name: "Journal", dependencies: ["CSQLite", "SweepPlan"]),
         .executableTarget(
             name: "lottery",
             dependencies: [
                 "SweepPlan",
                 "Trainer",
+                "Journal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "SweepPlan"]),
         .testTarget(name: "SweepPlanTests", dependencies: ["SweepPlan"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "SweepPlan", "CZlib"]),
     ]
