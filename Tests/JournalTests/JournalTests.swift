@@ -1,1 +1,134 @@
+import Foundation
+import Journal
+import SweepPlan
 import Testing
+
+struct JournalTests {
+    private let folder = NSTemporaryDirectory() + "lottery-journal-\(UUID().uuidString)"
+    private let yaml = """
+        name: tiny
+        dataset: fashion-mnist
+        model: lenet-300-100
+        training: {length: 100it, eval_every: 50}
+        levels: 2
+        controls: {reinit: 1}
+        seeds: 2
+        """
+
+    init() throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    private func plan(_ text: String) throws -> (Sweep, Plan) {
+        let sweep = try Sweep(yaml: text, file: "tiny.yaml")
+        return (sweep, Plan(sweep))
+    }
+
+    private func summary(_ accuracy: Double) -> RunSummary {
+        RunSummary(iterations: 100, earlyStopIteration: 50, minValidationLoss: 0.5, earlyStopTestAccuracy: accuracy,
+                   finalValidationLoss: 0.6, finalValidationAccuracy: 0.8, finalTestLoss: 0.6, finalTestAccuracy: 0.79,
+                   layers: [LayerDensity(name: "fc1", kind: .fc, remaining: 80, total: 100)], seconds: 1.5)
+    }
+
+    @Test func aNewJournalHoldsEveryTrialPending() throws {
+        let (sweep, plan) = try plan(yaml)
+        let journal = try Journal(path: folder + "/sweep.sqlite")
+        let report = try journal.begin(sweep: sweep, plan: plan, at: 1)
+        #expect(report.isNew)
+        let trials = try journal.trials()
+        #expect(trials.count == plan.trials.count)
+        #expect(trials.allSatisfy { $0.state == .pending })
+        #expect(trials.map(\.id) == plan.trials.map(\.id))
+        #expect(try journal.meta("sweep_digest") == sweep.digest)
+    }
+
+    @Test func aResultCountsOnceAndOnlyForItsAttempt() throws {
+        let (sweep, plan) = try plan(yaml)
+        let journal = try Journal(path: folder + "/sweep.sqlite")
+        _ = try journal.begin(sweep: sweep, plan: plan, at: 1)
+        let id = plan.trials[0].id
+        try journal.recordAssignment(id, attempt: 1, worker: "a", at: 2)
+        try journal.recordFailure(id, attempt: 1, worker: "a", error: "lease lapsed", final: false, at: 3)
+        try journal.recordAssignment(id, attempt: 2, worker: "b", at: 4)
+        // The first attempt's late result is not counted…
+        #expect(try !journal.recordResult(id, attempt: 1, worker: "a", summary: summary(0.7), artifacts: [], at: 5))
+        // …the current one is, once.
+        #expect(try journal.recordResult(id, attempt: 2, worker: "b", summary: summary(0.8),
+                                         artifacts: [("mask", String(repeating: "a", count: 64), "mask", 10)], at: 6))
+        #expect(try !journal.recordResult(id, attempt: 2, worker: "b", summary: summary(0.9), artifacts: [], at: 7))
+        let record = try #require(try journal.trials().first { $0.id == id })
+        #expect(record.state == .done)
+        #expect(record.worker == "b")
+        #expect(record.attempts == 2)
+        #expect(record.summary?.earlyStopTestAccuracy == 0.8)
+        #expect(record.artifacts["mask"] == String(repeating: "a", count: 64))
+    }
+
+    @Test func resentMetricsAreStoredOnce() throws {
+        let (sweep, plan) = try plan(yaml)
+        let journal = try Journal(path: folder + "/sweep.sqlite")
+        _ = try journal.begin(sweep: sweep, plan: plan, at: 1)
+        let id = plan.trials[0].id
+        let points = [Evaluation(iteration: 0, split: .validation, loss: 2.3, accuracy: 0.1),
+                      Evaluation(iteration: 0, split: .test, loss: .nan, accuracy: 0.1)]
+        try journal.recordMetrics(id, attempt: 1, points)
+        try journal.recordMetrics(id, attempt: 1, points)
+        let stored = try journal.metrics(trial: id)
+        #expect(stored.count == 2)
+        #expect(stored.first { $0.evaluation.split == .test }!.evaluation.loss.isNaN)
+    }
+
+    @Test func resumingRequeuesRunningTrialsAndKeepsFinishedOnes() throws {
+        let (sweep, plan) = try plan(yaml)
+        let path = folder + "/sweep.sqlite"
+        do {
+            let journal = try Journal(path: path)
+            _ = try journal.begin(sweep: sweep, plan: plan, at: 1)
+            try journal.recordAssignment(plan.trials[0].id, attempt: 1, worker: "a", at: 2)
+            _ = try journal.recordResult(plan.trials[0].id, attempt: 1, worker: "a", summary: summary(0.8), artifacts: [], at: 3)
+            try journal.recordAssignment(plan.trials[1].id, attempt: 1, worker: "a", at: 4)
+        }
+        let journal = try Journal(path: path)
+        let report = try journal.begin(sweep: sweep, plan: plan, at: 5)
+        #expect(!report.isNew && !report.fileChanged)
+        #expect(report.finished == 1)
+        #expect(report.requeued == [plan.trials[1].id])
+        let states = try journal.trials().map(\.state)
+        #expect(states[0] == .done)
+        #expect(states[1] == .pending)
+    }
+
+    @Test func aChangedFileSaysWhatWasAddedAndDropped() throws {
+        let (sweep, plan) = try plan(yaml)
+        let path = folder + "/sweep.sqlite"
+        _ = try Journal(path: path).begin(sweep: sweep, plan: plan, at: 1)
+        let (changed, changedPlan) = try self.plan(yaml.replacingOccurrences(of: "levels: 2", with: "levels: 3")
+            .replacingOccurrences(of: "seeds: 2", with: "seeds: [1]"))
+        let journal = try Journal(path: path)
+        let report = try journal.begin(sweep: changed, plan: changedPlan, at: 2)
+        #expect(report.fileChanged)
+        let old = Set(plan.trials.map(\.id)), new = Set(changedPlan.trials.map(\.id))
+        #expect(Set(report.added) == new.subtracting(old))
+        #expect(Set(report.dropped) == old.subtracting(new))
+        #expect(!report.added.isEmpty && !report.dropped.isEmpty)
+        #expect(try journal.trials().map(\.id) == changedPlan.trials.map(\.id))
+        #expect(try journal.trials(includeDropped: true).count == old.union(new).count)
+    }
+
+    @Test func failuresAndSkipsAreRecordedWithReasons() throws {
+        let (sweep, plan) = try plan(yaml)
+        let journal = try Journal(path: folder + "/sweep.sqlite")
+        _ = try journal.begin(sweep: sweep, plan: plan, at: 1)
+        let root = plan.trials[0].id
+        try journal.recordAssignment(root, attempt: 3, worker: "a", at: 2)
+        try journal.recordFailure(root, attempt: 3, worker: "a", error: "out of memory, \"again\"", final: true, at: 3)
+        let child = plan.children(of: root)[0].id
+        try journal.recordSkipped(child, reason: "parent \(root) failed", at: 4)
+        let records = try journal.trials()
+        #expect(records.first { $0.id == root }?.state == .failed)
+        #expect(records.first { $0.id == root }?.error == "out of memory, \"again\"")
+        #expect(records.first { $0.id == child }?.state == .skipped)
+        #expect(try journal.events().map(\.kind).suffix(2) == ["failed", "skipped"])
+        #expect(try journal.retryUnfinished(at: 5) == 2)
+    }
+}
