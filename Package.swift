@@ -59,6 +59,7 @@ let package = Package(
             swiftSettings: trainerSettings
         ),
         .target(name: "Journal", dependencies: ["CSQLite", "SweepPlan"]),
+        .target(name: "Coordinator", dependencies: ["Journal", "SweepPlan"]),
         .executableTarget(
             name: "lottery",
             dependencies: [
@@ -69,6 +70,7 @@ let package = Package(
             ]
         ),
 
+        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "SweepPlan"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "SweepPlan"]),
         .testTarget(name: "SweepPlanTests", dependencies: ["SweepPlan"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "SweepPlan", "CZlib"]),
