@@ -39,6 +39,10 @@ let package = Package(
             name: "Trainer",
             dependencies: ["CBLAS", "CZlib", "CFloatControl", "SweepPlan"]
         ),
+        .target(
+            name: "Wire",
+            dependencies: ["CZeroMQ", "SweepPlan"]
+        ),
         .executableTarget(
             name: "lottery",
             dependencies: [
@@ -50,5 +54,6 @@ let package = Package(
 
         .testTarget(name: "SweepPlanTests", dependencies: ["SweepPlan"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "SweepPlan"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "SweepPlan"]),
     ]
 )
