@@ -22,6 +22,7 @@ import Foundation
 /// thread, up to `maxQueuedPerSocket` messages per socket, and is retried.
 public final class SocketThread: Sendable {
     /// What the sockets received, and sends that failed. Ends when the thread stops.
+    /// It buffers without limit: keep reading it.
     public let events: AsyncStream<SocketEvent>
     /// The endpoint each socket last bound (wildcard ports resolved), by socket.
     public let endpoints: [SocketID: String]

@@ -15,8 +15,13 @@ extension WireMessage {
                     heartbeatInterval: Duration = .seconds(1), deadAfter: Duration = .seconds(5)) {
             self.coordinator = coordinator
             self.sweep = sweep
-            self.heartbeatMs = Int(heartbeatInterval / .milliseconds(1))
-            self.deadAfterMs = Int(deadAfter / .milliseconds(1))
+            self.heartbeatMs = Self.milliseconds(heartbeatInterval)
+            self.deadAfterMs = Self.milliseconds(deadAfter)
+        }
+
+        private static func milliseconds(_ duration: Duration) -> Int {
+            let value = (duration / .milliseconds(1)).rounded()
+            return value.isFinite ? Int(min(max(value, 0), Double(Int32.max))) : 0
         }
 
         public var heartbeatInterval: Duration { .milliseconds(heartbeatMs) }
