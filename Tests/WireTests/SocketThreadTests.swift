@@ -110,6 +110,63 @@ import Wire
         await router.stop()
     }
 
+    @Test func aRouterDropsWhatASlowPeerCannotTake() async throws {
+        let endpoint = "inproc://socket-thread-tests.slow-peer"
+        let router = try SocketThread(context: context, sockets: [
+            SocketSpec(workers, .router, options: [.routerMandatory(true), .sendHighWaterMark(1)], bind: [endpoint]),
+        ])
+        // A peer that connects and never reads.
+        let sleeper = try Socket(.dealer, context: context)
+        try sleeper.set(.receiveHighWaterMark(1))
+        try sleeper.set(.routingID("sleeper"))
+        try sleeper.connect(endpoint)
+        let guardTask = watchdog([router])
+        defer { guardTask.cancel() }
+        var events = EventReader(router)
+        // The ROUTER learns the peer's id from its first message.
+        try sleeper.send(try WireMessage.heartbeat.frames())
+        _ = try #require(await events.nextMessage())
+
+        for _ in 0 ..< 50 {
+            try router.send(.heartbeat, to: PeerID(Array("sleeper".utf8)), on: workers)
+        }
+        guard case .undeliverable(_, _, let error) = await events.next() else {
+            Issue.record("expected an undeliverable event"); return
+        }
+        #expect(error.isPeerQueueFull)
+        await router.stop()
+        sleeper.close()
+    }
+
+    @Test func aDealerQueuesUpToItsLimit() async throws {
+        // `immediate` makes a DEALER with no connected peer refuse to queue in libzmq,
+        // so the socket thread keeps the messages itself.
+        let dealer = try SocketThread(context: context, sockets: [
+            SocketSpec(coordinator, .dealer, options: [.immediate(true)], connect: ["inproc://socket-thread-tests.nobody"]),
+        ], maxQueuedPerSocket: 3)
+        let guardTask = watchdog([dealer])
+        defer { guardTask.cancel() }
+        var events = EventReader(dealer)
+        for _ in 0 ..< 5 { try dealer.send(.heartbeat, on: coordinator) }
+        for _ in 0 ..< 2 {
+            guard case .undeliverable(let socket, _, let error) = await events.next() else {
+                Issue.record("expected an undeliverable event"); return
+            }
+            #expect(socket == coordinator)
+            #expect(error.text.contains("3 messages"))
+        }
+
+        // When the peer comes, the three kept messages go out.
+        let router = try Socket(.router, context: context)
+        try router.bind("inproc://socket-thread-tests.nobody")
+        for _ in 0 ..< 3 {
+            #expect(try Socket.poll([PollItem(router)], timeout: .seconds(5)) == [.readable])
+            let frames = try #require(try router.tryReceive())
+            #expect(try WireMessage(frames: Array(frames.dropFirst())) == .heartbeat)
+        }
+        await dealer.stop()
+    }
+
     @Test func stoppingEndsTheStreamAndRefusesSends() async throws {
         let thread = try SocketThread(context: context, sockets: [
             SocketSpec(workers, .router, bind: ["inproc://socket-thread-tests.stop"]),

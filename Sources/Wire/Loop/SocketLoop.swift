@@ -15,8 +15,8 @@ final class SocketLoop {
     /// How many messages one socket may deliver per turn of the loop, so that a busy
     /// socket can't starve the others or the outbox.
     private static let receiveBatch = 256
-    /// How often to retry sockets with queued messages; a ROUTER can't say which peer
-    /// became writable, so the loop looks again after this long.
+    /// How often to retry sockets with queued messages, in case a socket becomes
+    /// writable without poll saying so.
     private static let retryInterval: Duration = .milliseconds(5)
 
     private let wakeReceiver: Socket
@@ -125,7 +125,12 @@ final class SocketLoop {
         while entries[index].hasQueued {
             let frames = entries[index].queue[entries[index].head]
             do throws(WireError) {
-                guard try entries[index].socket.trySend(frames) else { break }
+                if try !entries[index].socket.trySend(frames) {
+                    // A ROUTER would block on one slow peer: drop that peer's message rather
+                    // than hold up every other peer's behind it.
+                    guard entries[index].socket.type == .router else { break }
+                    continuation.yield(.undeliverable(entries[index].id, frames, .peerQueueFull(entries[index].id)))
+                }
             } catch {
                 if error.isContextTerminated { throw error }
                 continuation.yield(.undeliverable(entries[index].id, frames, error))

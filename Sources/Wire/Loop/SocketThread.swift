@@ -18,8 +18,12 @@ import Foundation
 /// }
 /// ```
 ///
-/// Sending never blocks the caller: a message a socket can't take yet waits in the
-/// thread, up to `maxQueuedPerSocket` messages per socket, and is retried.
+/// Sending never blocks the caller. A message a DEALER (or PAIR, REQ, REP) can't take
+/// yet waits in the thread, up to `maxQueuedPerSocket` messages per socket, and is
+/// retried; a ROUTER drops a message for a peer whose queue is full instead, so one slow
+/// peer never holds up the others. Dropped messages come back as `undeliverable` events.
+///
+/// `init` waits (briefly, on the calling thread) until the sockets are bound and connected.
 public final class SocketThread: Sendable {
     /// What the sockets received, and sends that failed. Ends when the thread stops.
     /// It buffers without limit: keep reading it.

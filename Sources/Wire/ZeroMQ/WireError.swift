@@ -15,6 +15,8 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         case unknownSocket
         /// A `SocketThread` has more messages waiting for one socket than it keeps.
         case queueFull
+        /// A ROUTER peer's queue is full: it is not reading.
+        case peerQueueFull
         /// A `SocketThread` has stopped.
         case stopped
     }
@@ -53,6 +55,11 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
                   text: "\(limit) messages are already waiting to be sent on \(id); this one was dropped")
     }
 
+    static func peerQueueFull(_ id: SocketID) -> WireError {
+        WireError(kind: .peerQueueFull, operation: "send on \(id)",
+                  text: "the peer's queue is full (it is not reading); the message was dropped")
+    }
+
     static func stopped(_ operation: String) -> WireError {
         WireError(kind: .stopped, operation: operation, text: "the socket thread has stopped")
     }
@@ -68,6 +75,10 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
     /// True when a ROUTER with `routerMandatory` could not route to the peer (`EHOSTUNREACH`):
     /// the peer is not connected, or no longer.
     public var isPeerUnreachable: Bool { code == LibZMQ.hostUnreachableCode }
+
+    /// True when a message was dropped because its ROUTER peer's queue was full
+    /// (the peer is connected but not reading).
+    public var isPeerQueueFull: Bool { kind == .peerQueueFull }
 
     /// True when the operation was refused because the socket was already closed.
     public var isSocketClosed: Bool { kind == .socketClosed }
