@@ -63,7 +63,7 @@ enum ArtifactFrames {
                     throw .invalidField(type, field + ".kind", "is \(descriptor.kind), but role \(role.rawValue) holds \(role.kind)")
                 }
             }
-            try check.range(descriptor.size, 0 ... limits.maxArtifactBytes, field + ".size")
+            try check.range(descriptor.size, 0 ... max(0, limits.maxArtifactBytes), field + ".size")
             guard let frame = descriptor.frame else {
                 if !byDigestAllowed { throw .invalidField(type, field + ".frame", "is missing; this message carries its artifacts") }
                 artifacts.append(nil)
