@@ -58,14 +58,19 @@ let package = Package(
             dependencies: ["CBLAS", "CZlib", "CFloatControl", "SweepPlan"],
             swiftSettings: trainerSettings
         ),
+        .target(name: "Wire", dependencies: ["CZeroMQ", "SweepPlan"]),
         .target(name: "Journal", dependencies: ["CSQLite", "SweepPlan"]),
-        .target(name: "Coordinator", dependencies: ["Journal", "SweepPlan"]),
+        .target(name: "Coordinator", dependencies: ["Wire", "Journal", "SweepPlan"]),
+        .target(name: "Worker", dependencies: ["Wire", "Trainer", "SweepPlan"]),
         .executableTarget(
             name: "lottery",
             dependencies: [
                 "SweepPlan",
                 "Trainer",
                 "Journal",
+                "Wire",
+                "Coordinator",
+                "Worker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -74,5 +79,6 @@ let package = Package(
         .testTarget(name: "JournalTests", dependencies: ["Journal", "SweepPlan"]),
         .testTarget(name: "SweepPlanTests", dependencies: ["SweepPlan"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "SweepPlan", "CZlib"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "SweepPlan"]),
     ]
 )

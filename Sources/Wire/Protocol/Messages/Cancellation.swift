@@ -1,0 +1,28 @@
+extension WireMessage {
+    /// `CANCEL`, coordinator → worker: stop this attempt, its lease is void (it lapsed and
+    /// went to another worker, or the sweep no longer needs it). The worker sends nothing
+    /// more for it, but still resends a result it already finished until it is `ACK`ed.
+    public struct Cancellation: Hashable, Sendable, Codable {
+        public var lease: String
+        public var trial: String
+        public var attempt: Int
+        /// Why, for the worker's log.
+        public var reason: String
+
+        public init(lease: String, trial: String, attempt: Int, reason: String) {
+            self.lease = lease
+            self.trial = trial
+            self.attempt = attempt
+            self.reason = reason
+        }
+
+        public var trialAttempt: TrialAttempt { TrialAttempt(trial: trial, attempt: attempt) }
+    }
+}
+
+extension WireMessage.Cancellation: CheckedHeader {
+    func validate(_ check: FieldCheck) throws(DecodeError) {
+        try check.attempt(trialAttempt, lease: lease)
+        try check.text(reason, "reason")
+    }
+}

@@ -1,0 +1,33 @@
+import SweepPlan
+
+extension WireMessage {
+    /// `METRICS`, worker → coordinator: evaluations of a running trial, several at a time
+    /// (never one round trip per point). Not acknowledged; not resent.
+    public struct MetricBatch: Hashable, Sendable, Codable {
+        public var lease: String
+        public var trial: String
+        public var attempt: Int
+        public var points: [Evaluation]
+
+        public init(lease: String, trial: String, attempt: Int, points: [Evaluation]) {
+            self.lease = lease
+            self.trial = trial
+            self.attempt = attempt
+            self.points = points
+        }
+
+        public var trialAttempt: TrialAttempt { TrialAttempt(trial: trial, attempt: attempt) }
+    }
+}
+
+extension WireMessage.MetricBatch: CheckedHeader {
+    func validate(_ check: FieldCheck) throws(DecodeError) {
+        try check.attempt(trialAttempt, lease: lease)
+        try check.count(points.count, "points", minimum: 1, maximum: 100_000)
+        for (index, point) in points.enumerated() {
+            try check.range(point.iteration, 0 ... Int.max, "points[\(index)].iteration")
+            try check.finite(point.accuracy, "points[\(index)].accuracy")
+            try check.range(point.accuracy, 0 ... 1, "points[\(index)].accuracy")
+        }
+    }
+}

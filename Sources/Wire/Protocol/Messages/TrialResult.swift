@@ -1,0 +1,85 @@
+import SweepPlan
+
+extension WireMessage {
+    /// `RESULT`, worker → coordinator: an attempt finished, with what it found and the
+    /// artifacts it made. Resent until `ACK`ed; the coordinator counts one result per
+    /// (trial, attempt), however often it arrives.
+    public struct TrialResult: Hashable, Sendable {
+        public var lease: String
+        public var trial: String
+        public var attempt: Int
+        public var summary: RunSummary
+        /// `mask`, `finalWeights`, and `rewindWeights` when the recipe keeps them.
+        public var artifacts: [ArtifactRole: Artifact]
+
+        public init(lease: String, trial: String, attempt: Int, summary: RunSummary,
+                    artifacts: [ArtifactRole: Artifact] = [:]) {
+            self.lease = lease
+            self.trial = trial
+            self.attempt = attempt
+            self.summary = summary
+            self.artifacts = artifacts
+        }
+
+        public var trialAttempt: TrialAttempt { TrialAttempt(trial: trial, attempt: attempt) }
+
+        /// The roles a `RESULT` may carry.
+        public static let roles: Set<ArtifactRole> = [.mask, .finalWeights, .rewindWeights]
+    }
+}
+
+extension WireMessage.TrialResult {
+    private struct Header: Codable {
+        var lease: String
+        var trial: String
+        var attempt: Int
+        var summary: RunSummary
+        var artifacts: [ArtifactDescriptor]
+    }
+
+    func encodeParts() -> (header: any Encodable, frames: [[UInt8]]) {
+        let listed = artifacts.sorted { $0.key < $1.key }.map { role, artifact in
+            ArtifactFrames.Entry(role: role, reference: artifact.reference, bytes: artifact.bytes)
+        }
+        let (descriptors, frames) = ArtifactFrames.encode(listed)
+        return (Header(lease: lease, trial: trial, attempt: attempt, summary: summary, artifacts: descriptors), frames)
+    }
+
+    init(header bytes: [UInt8], frames: ArraySlice<[UInt8]>, limits: MessageLimits) throws(DecodeError) {
+        let check = FieldCheck(type: "RESULT")
+        let header = try HeaderJSON.decode(Header.self, from: bytes, type: check.type)
+        try check.attempt(TrialAttempt(trial: header.trial, attempt: header.attempt), lease: header.lease)
+        try Self.validate(header.summary, check)
+        let artifacts = try ArtifactFrames.decode(header.artifacts, frames: frames, check: check, limits: limits,
+                                                  roles: true, byDigestAllowed: false)
+        var byRole: [ArtifactRole: Artifact] = [:]
+        for (descriptor, artifact) in zip(header.artifacts, artifacts) {
+            guard let role = descriptor.role, Self.roles.contains(role), let artifact else {
+                throw .invalidField(check.type, "artifacts.role", "\(descriptor.role?.rawValue ?? "none") is not an output role")
+            }
+            guard byRole[role] == nil else { throw .invalidField(check.type, "artifacts.role", "\(role.rawValue) is listed twice") }
+            byRole[role] = artifact
+        }
+        self.init(lease: header.lease, trial: header.trial, attempt: header.attempt, summary: header.summary,
+                  artifacts: byRole)
+    }
+
+    private static func validate(_ summary: RunSummary, _ check: FieldCheck) throws(DecodeError) {
+        try check.range(summary.iterations, 0 ... Int.max, "summary.iterations")
+        try check.range(summary.earlyStopIteration, 0 ... Int.max, "summary.earlyStopIteration")
+        for (field, accuracy) in [("earlyStopTestAccuracy", summary.earlyStopTestAccuracy),
+                                  ("finalValidationAccuracy", summary.finalValidationAccuracy),
+                                  ("finalTestAccuracy", summary.finalTestAccuracy)] {
+            try check.finite(accuracy, "summary." + field)
+            try check.range(accuracy, 0 ... 1, "summary." + field)
+        }
+        try check.finite(summary.seconds, "summary.seconds")
+        try check.range(summary.seconds, 0 ... .greatestFiniteMagnitude, "summary.seconds")
+        try check.count(summary.layers.count, "summary.layers")
+        for (index, layer) in summary.layers.enumerated() {
+            try check.identifier(layer.name, "summary.layers[\(index)].name")
+            try check.range(layer.total, 0 ... Int.max, "summary.layers[\(index)].total")
+            try check.range(layer.remaining, 0 ... layer.total, "summary.layers[\(index)].remaining")
+        }
+    }
+}

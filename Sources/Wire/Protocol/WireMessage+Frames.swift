@@ -1,0 +1,105 @@
+extension WireMessage {
+    /// The message as frames: type, JSON header, binary frames. Fails when the header
+    /// would exceed `limits.maxHeaderBytes` or an artifact `limits.maxArtifactBytes`.
+    public func frames(limits: MessageLimits = MessageLimits()) throws(EncodeError) -> [[UInt8]] {
+        let (header, binary) = parts()
+        let json = try HeaderJSON.encode(header, type: typeName)
+        guard json.count <= limits.maxHeaderBytes else {
+            throw EncodeError(typeName, "the header is \(json.count) bytes; at most \(limits.maxHeaderBytes) may be sent")
+        }
+        guard binary.count + 2 <= limits.maxFrames else {
+            throw EncodeError(typeName, "\(binary.count + 2) frames; at most \(limits.maxFrames) may be sent")
+        }
+        if let large = binary.first(where: { $0.count > limits.maxArtifactBytes }) {
+            throw EncodeError(typeName, "an artifact of \(large.count) bytes; at most \(limits.maxArtifactBytes) may be sent")
+        }
+        return [Array(typeName.utf8), json] + binary
+    }
+
+    /// The frames for a ROUTER to send this message to `peer`.
+    public func frames(to peer: PeerID, limits: MessageLimits = MessageLimits()) throws(EncodeError) -> [[UInt8]] {
+        [peer.bytes] + (try frames(limits: limits))
+    }
+
+    private func parts() -> (header: any Encodable, frames: [[UInt8]]) {
+        switch self {
+        case .hello(let body): (body, [])
+        case .ready(let body): (body, [])
+        case .fetch(let body): (body, [])
+        case .metrics(let body): (body, [])
+        case .result(let body): body.encodeParts()
+        case .failed(let body): (body, [])
+        case .welcome(let body): (body, [])
+        case .assign(let body): body.encodeParts()
+        case .artifacts(let body): body.encodeParts()
+        case .ack(let body): (body, [])
+        case .cancel(let body): (body, [])
+        case .reject(let body): (body, [])
+        case .bye, .drain, .shutdown, .heartbeat: (EmptyHeader(), [])
+        }
+    }
+
+    /// Decodes and checks a message (without a ROUTER's routing-id frame; see
+    /// `PeerID.split`). Never traps: anything wrong is a `DecodeError`.
+    public init(frames: [[UInt8]], limits: MessageLimits = MessageLimits()) throws(DecodeError) {
+        guard let typeFrame = frames.first else { throw .truncated(nil, "no frames") }
+        let type = try Self.typeName(typeFrame)
+        guard frames.count >= 2 else { throw .truncated(type, "no header frame") }
+        guard frames.count <= limits.maxFrames else {
+            throw .oversized(type, "\(frames.count) frames; at most \(limits.maxFrames) are accepted")
+        }
+        let header = frames[1]
+        guard header.count <= limits.maxHeaderBytes else {
+            throw .oversized(type, "the header is \(header.count) bytes; at most \(limits.maxHeaderBytes) are accepted")
+        }
+        for (index, frame) in frames.enumerated().dropFirst(2) where frame.count > limits.maxArtifactBytes {
+            throw .oversized(type, "frame \(index) is \(frame.count) bytes; at most \(limits.maxArtifactBytes) are accepted")
+        }
+        let version = try HeaderJSON.version(of: header, type: type)
+        // REJECT is read whatever its version: it is how a peer learns it speaks the wrong one.
+        guard version == Self.protocolVersion || type == "REJECT" else { throw .unsupportedVersion(type, version) }
+        let binary = frames[2...]
+        let check = FieldCheck(type: type)
+
+        switch type {
+        case "HELLO": self = .hello(try Self.body(header, binary, check))
+        case "READY": self = .ready(try Self.body(header, binary, check))
+        case "FETCH": self = .fetch(try Self.body(header, binary, check))
+        case "METRICS": self = .metrics(try Self.body(header, binary, check))
+        case "RESULT": self = .result(try TrialResult(header: header, frames: binary, limits: limits))
+        case "FAILED": self = .failed(try Self.body(header, binary, check))
+        case "WELCOME": self = .welcome(try Self.body(header, binary, check))
+        case "ASSIGN": self = .assign(try Assignment(header: header, frames: binary, limits: limits))
+        case "ARTIFACT": self = .artifacts(try ArtifactDelivery(header: header, frames: binary, limits: limits))
+        case "ACK": self = .ack(try Self.body(header, binary, check))
+        case "CANCEL": self = .cancel(try Self.body(header, binary, check))
+        case "REJECT": self = .reject(try Self.body(header, binary, check))
+        case "BYE": try Self.noFrames(binary, check); self = .bye
+        case "DRAIN": try Self.noFrames(binary, check); self = .drain
+        case "SHUTDOWN": try Self.noFrames(binary, check); self = .shutdown
+        case "HEARTBEAT": try Self.noFrames(binary, check); self = .heartbeat
+        default: throw .unknownType(type)
+        }
+    }
+
+    /// 1–16 ASCII capital letters.
+    private static func typeName(_ frame: [UInt8]) throws(DecodeError) -> String {
+        guard (1 ... 16).contains(frame.count),
+              frame.allSatisfy({ (UInt8(ascii: "A") ... UInt8(ascii: "Z")).contains($0) }) else {
+            throw .badTypeFrame("the first frame (\(frame.count) bytes) is not 1–16 ASCII capital letters")
+        }
+        return String(decoding: frame, as: UTF8.self)
+    }
+
+    private static func body<Body: CheckedHeader>(_ header: [UInt8], _ binary: ArraySlice<[UInt8]>,
+                                                  _ check: FieldCheck) throws(DecodeError) -> Body {
+        try noFrames(binary, check)
+        let body = try HeaderJSON.decode(Body.self, from: header, type: check.type)
+        try body.validate(check)
+        return body
+    }
+
+    private static func noFrames(_ binary: ArraySlice<[UInt8]>, _ check: FieldCheck) throws(DecodeError) {
+        if !binary.isEmpty { throw .frameMismatch(check.type, "\(binary.count) binary frames where none belong") }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import SweepPlan
+import Testing
+import Wire
+
+@Suite struct WireMessageTests {
+    @Test func everyMessageTypeHasASample() {
+        #expect(Set(MessageSamples.all.map(\.typeName)) == Set(WireMessage.typeNames))
+    }
+
+    @Test(arguments: MessageSamples.all)
+    func roundTrips(message: WireMessage) throws {
+        let frames = try message.frames()
+        #expect(frames[0] == Array(message.typeName.utf8))
+        let header = try #require(try JSONSerialization.jsonObject(with: Data(frames[1])) as? [String: Any])
+        #expect(header["v"] as? Int == 1)
+        #expect(try WireMessage(frames: frames) == message)
+    }
+
+    @Test func routedFramesCarryThePeerFirst() throws {
+        let peer = PeerID(Array("worker-1".utf8))
+        let routed = try WireMessage.heartbeat.frames(to: peer)
+        let (from, frames) = try #require(PeerID.split(routed))
+        #expect(from == peer)
+        #expect(from.description == "worker-1")
+        #expect(PeerID([0, 0xff]).description == "0x00ff")
+        #expect(try WireMessage(frames: frames) == .heartbeat)
+        #expect(PeerID.split([[1]]) == nil)
+    }
+
+    @Test func headersAreCompactSortedJSON() throws {
+        #expect(try WireMessage.heartbeat.frames()[1] == Array(#"{"v":1}"#.utf8))
+        #expect(try WireMessage.ready(.init(free: 2)).frames()[1] == Array(#"{"free":2,"v":1}"#.utf8))
+        #expect(try WireMessage.ack(.init(trial: "t", attempt: 3)).frames()[1]
+            == Array(#"{"attempt":3,"trial":"t","v":1}"#.utf8))
+    }
+
+    @Test func inlineArtifactsFollowTheHeaderInRoleOrder() throws {
+        guard case .assign(let assignment) = MessageSamples.all[8] else { Issue.record("not an ASSIGN"); return }
+        let frames = try WireMessage.assign(assignment).frames()
+        #expect(frames.count == 4)
+        // parent-mask sorts before parent-weights; rewind-weights is named by digest only.
+        #expect(frames[2] == MessageSamples.mask.bytes)
+        #expect(frames[3] == MessageSamples.weights.bytes)
+        let header = String(decoding: frames[1], as: UTF8.self)
+        #expect(header.contains(#""role":"rewind-weights","sha256":"\#(MessageSamples.rewind.sha256.hex)","size":2000}"#))
+    }
+
+    /// Pins the recipe's JSON, which docs/PROTOCOL.md shows: a change here is a protocol change.
+    @Test func recipeJSONIsPinned() throws {
+        let recipe = TrialRecipe(model: ModelSpec.mlp(hidden: [300]), data: DataSpec(dataset: "mnist"),
+                                 training: TrainingSpec(optimizer: .adam(0.0012), batchSize: 60, length: .iterations(50_000)),
+                                 seed: 7, start: .control(.randomPrune, replicate: 1), reset: .original)
+        let assignment = WireMessage.assign(.init(lease: "L", trial: "t", attempt: 1, recipe: recipe))
+        let header = String(decoding: try assignment.frames()[1], as: UTF8.self)
+        let expected = #"{"artifacts":[],"attempt":1,"lease":"L","recipe":{"data":{"dataset":"mnist","splitSeed":0,"validationSize":5000},"model":{"layers":[{"dense":{"units":300}}],"name":"mlp-300"},"reset":{"original":{}},"seed":7,"start":{"control":{"_0":"random-prune","replicate":1}},"training":{"batchSize":60,"drops":[],"evalEvery":100,"length":{"iterations":{"_0":50000}},"optimizer":{"beta1":0.9,"beta2":0.999,"epsilon":1e-08,"kind":"adam","learningRate":0.0012,"momentum":0.9,"weightDecay":0},"warmupIterations":0}},"trial":"t","v":1}"#
+        #expect(header == expected)
+    }
+
+    @Test func nonFiniteLossesTravelAsStrings() throws {
+        let batch = WireMessage.metrics(.init(lease: "L", trial: "t", attempt: 1, points: [
+            Evaluation(iteration: 10, split: .train, loss: .nan, accuracy: 0.1),
+            Evaluation(iteration: 20, split: .train, loss: .infinity, accuracy: 0.1),
+        ]))
+        let frames = try batch.frames()
+        let header = String(decoding: frames[1], as: UTF8.self)
+        #expect(header.contains(#""loss":"NaN""#))
+        #expect(header.contains(#""loss":"Infinity""#))
+        guard case .metrics(let decoded) = try WireMessage(frames: frames) else { Issue.record("not METRICS"); return }
+        #expect(decoded.points[0].loss.isNaN)
+        #expect(decoded.points[1].loss == .infinity)
+    }
+
+    @Test func anOversizedHeaderIsRefusedBySender() {
+        let huge = WireMessage.hello(.init(worker: "w", host: "h", slots: 1, threads: 1,
+                                           datasets: Dictionary(uniqueKeysWithValues: (0 ..< 2000).map {
+                                               ("dataset-\($0)", MessageSamples.digest)
+                                           })))
+        #expect(throws: EncodeError.self) { try huge.frames() }
+    }
+
+    @Test func longErrorTextsAreCut() throws {
+        let failure = WireMessage.TrialFailure(lease: "L", trial: "t", attempt: 1,
+                                               error: String(repeating: "é", count: 20_000))
+        #expect(failure.error.utf8.count <= 16 * 1024)
+        #expect(try WireMessage(frames: WireMessage.failed(failure).frames()) == .failed(failure))
+    }
+
+    @Test func rejectReasonsSayWhetherToGiveUp() {
+        #expect(RejectReason.version.isFatal)
+        #expect(RejectReason.datasetDiffers.isFatal)
+        #expect(RejectReason(rawValue: "something-new").isFatal)
+        #expect(!RejectReason.unknownWorker.isFatal)
+    }
+}
+
+extension WireMessage: CustomTestStringConvertible {
+    public var testDescription: String { typeName }
+}
