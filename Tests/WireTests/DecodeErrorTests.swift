@@ -1,3 +1,4 @@
+import SweepPlan
 import Testing
 import Wire
 

@@ -1,3 +1,4 @@
+import SweepPlan
 /// What an artifact's bytes hold.
 public enum ArtifactKind: String, Hashable, Sendable, Codable, CaseIterable {
     /// Which weights survive: a bit per prunable weight (see `Artifact.mask(_:)`).
