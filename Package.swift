@@ -23,6 +23,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // System libraries. `scripts/install-deps` installs their Debian packages.
@@ -60,8 +61,8 @@ let package = Package(
         ),
         .target(name: "Wire", dependencies: ["CZeroMQ", "SweepPlan"]),
         .target(name: "Journal", dependencies: ["CSQLite", "SweepPlan"]),
-        .target(name: "Coordinator", dependencies: ["Wire", "Journal", "SweepPlan"]),
-        .target(name: "Worker", dependencies: ["Wire", "Trainer", "SweepPlan"]),
+        .target(name: "Coordinator", dependencies: ["Wire", "Journal", "SweepPlan", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Worker", dependencies: ["Wire", "Trainer", "SweepPlan", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "lottery",
             dependencies: [
@@ -72,6 +73,7 @@ let package = Package(
                 "Coordinator",
                 "Worker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 

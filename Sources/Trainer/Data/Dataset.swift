@@ -17,9 +17,13 @@ public final class Dataset: Sendable {
     public let normalization: Normalization
     /// The folder it was read from.
     public let folder: String
+    /// SHA-256 of its files' decompressed contents, concatenated in a fixed order
+    /// (IDX: train images, train labels, test images, test labels): workers report
+    /// it so that a trial never runs on data that differs from the sweep's.
+    public let fingerprint: String
 
     public init(info: DatasetInfo, folder: String, trainFile: Examples, test: Examples,
-                validationSize: Int, splitSeed: UInt64) throws {
+                validationSize: Int, splitSeed: UInt64, fingerprint: String = "") throws {
         guard validationSize >= 0, validationSize < trainFile.count else {
             throw DataError.unsupported(
                 "validation size \(validationSize) must be between 0 and \(trainFile.count - 1), "
@@ -27,6 +31,7 @@ public final class Dataset: Sendable {
         }
         self.info = info
         self.folder = folder
+        self.fingerprint = fingerprint
         self.trainFile = trainFile
         self.test = test
         // Which examples are held out depends on the split seed only, so every
@@ -54,10 +59,12 @@ public final class Dataset: Sendable {
                 throw DataError.missing(folder, expected: "Fashion-MNIST's IDX files; install them with "
                     + "'apt-get install dataset-fashion-mnist' (scripts/install-deps does) or give their folder")
             }
-            let train = try readIDXPair(folder: folder, prefix: "train", info: info)
-            let test = try readIDXPair(folder: folder, prefix: "t10k", info: info)
+            var fingerprint = SHA256()
+            let train = try readIDXPair(folder: folder, prefix: "train", info: info, fingerprint: &fingerprint)
+            let test = try readIDXPair(folder: folder, prefix: "t10k", info: info, fingerprint: &fingerprint)
             return try Dataset(info: info, folder: folder, trainFile: train, test: test,
-                               validationSize: spec.validationSize, splitSeed: spec.splitSeed)
+                               validationSize: spec.validationSize, splitSeed: spec.splitSeed,
+                               fingerprint: fingerprint.hexDigest())
         case .cifar10Binary:
             throw DataError.unsupported(
                 "the CIFAR-10 reader is not built yet; this version trains on MNIST-format data only")
@@ -65,11 +72,12 @@ public final class Dataset: Sendable {
     }
 
     /// `PREFIX-images-idx3-ubyte[.gz]` and `PREFIX-labels-idx1-ubyte[.gz]` from `folder`.
-    static func readIDXPair(folder: String, prefix: String, info: DatasetInfo) throws -> Examples {
+    static func readIDXPair(folder: String, prefix: String, info: DatasetInfo,
+                            fingerprint: inout SHA256) throws -> Examples {
         let imagesPath = locate(folder: folder, name: "\(prefix)-images-idx3-ubyte")
         let labelsPath = locate(folder: folder, name: "\(prefix)-labels-idx1-ubyte")
-        let images = try IDXFile.read(imagesPath, kind: .images)
-        let labels = try IDXFile.read(labelsPath, kind: .labels)
+        let images = try IDXFile.read(imagesPath, kind: .images, fingerprint: &fingerprint)
+        let labels = try IDXFile.read(labelsPath, kind: .labels, fingerprint: &fingerprint)
         let expectedShape = [info.inputShape[1], info.inputShape[2]]
         guard Array(images.dimensions[1...]) == expectedShape else {
             throw DataError.mismatch(imagesPath, "images are \(images.dimensions[1])×\(images.dimensions[2]); "

@@ -1,7 +1,8 @@
 import Synchronization
 import SweepPlan
 
-/// Datasets already read by this process, so the trials of a chain share one copy.
+/// Datasets already read by this process. The files of a dataset are read once;
+/// each validation split over them is made once.
 public final class DatasetCache: Sendable {
     public static let shared = DatasetCache()
 
@@ -11,7 +12,18 @@ public final class DatasetCache: Sendable {
 
     public func dataset(for spec: DataSpec) throws -> Dataset {
         if let dataset = loaded.withLock({ $0[spec] }) { return dataset }
-        let dataset = try Dataset.load(spec)
+        // Another split of files already read shares their bytes.
+        let sameFiles = loaded.withLock { cache in
+            cache.first { $0.key.dataset == spec.dataset && $0.key.path == spec.path }?.value
+        }
+        let dataset: Dataset
+        if let sameFiles {
+            dataset = try Dataset(info: sameFiles.info, folder: sameFiles.folder, trainFile: sameFiles.trainFile,
+                                  test: sameFiles.test, validationSize: spec.validationSize,
+                                  splitSeed: spec.splitSeed, fingerprint: sameFiles.fingerprint)
+        } else {
+            dataset = try Dataset.load(spec)
+        }
         loaded.withLock { $0[spec] = dataset }
         return dataset
     }

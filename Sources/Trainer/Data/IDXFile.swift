@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SweepPlan
 
 /// MNIST's IDX format: a big-endian header (two zero bytes, a type code — 0x08 for
 /// unsigned bytes — and the number of dimensions, then each dimension as a 32-bit
@@ -20,11 +21,13 @@ public struct IDXFile: Sendable {
     }
 
     /// Reads `path` (plain or gzip-compressed) and checks it is of `kind`.
-    public static func read(_ path: String, kind: Kind) throws -> IDXFile {
+    /// The decompressed file also goes into `fingerprint`, when given.
+    public static func read(_ path: String, kind: Kind, fingerprint: inout SHA256) throws -> IDXFile {
         guard access(path, F_OK) == 0 else {
             throw DataError.missing(path, expected: kind.name)
         }
         let bytes = try CompressedFile.read(path, limit: 1 << 31)
+        fingerprint.update(bytes)
         return try parse(bytes, path: path, kind: kind)
     }
 

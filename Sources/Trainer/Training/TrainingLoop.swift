@@ -36,7 +36,9 @@ public struct TrainingLoop {
 
     /// Trains from the network's current weights and mask. `onEvaluation` receives
     /// the validation and test points of each evaluation as it happens.
-    public func run(keepWeightsAt: Int? = nil,
+    /// `shouldStop` is asked between iterations; when it says yes the run ends
+    /// with `TrainerError.cancelled`.
+    public func run(keepWeightsAt: Int? = nil, shouldStop: () -> Bool = { false },
                     onEvaluation: ([Evaluation]) -> Void = { _ in }) throws -> TrainingOutcome {
         let batch = training.batchSize
         let total = iterations
@@ -80,6 +82,7 @@ public struct TrainingLoop {
 
         evaluate(at: 0)
         for iteration in 0..<total {
+            if iteration % 64 == 0, shouldStop() { throw TrainerError.cancelled }
             if batchInEpoch == batchesPerEpoch {
                 generator.shuffle(&order)
                 batchInEpoch = 0

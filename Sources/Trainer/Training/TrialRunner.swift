@@ -32,10 +32,12 @@ public struct TrialOutcome: Sendable {
 /// weights as the recipe says, and trains.
 public enum TrialRunner {
     public static func run(_ recipe: TrialRecipe, inputs: TrialInputs, dataset: Dataset,
+                           shouldStop: () -> Bool = { false },
                            onEvaluation: ([Evaluation]) -> Void = { _ in }) throws -> TrialOutcome {
         let (network, mask) = try prepare(recipe, inputs: inputs, dataset: dataset)
         let loop = TrainingLoop(network: network, dataset: dataset, training: recipe.training, seed: recipe.seed)
-        let outcome = try loop.run(keepWeightsAt: recipe.keepWeightsAt, onEvaluation: onEvaluation)
+        let outcome = try loop.run(keepWeightsAt: recipe.keepWeightsAt, shouldStop: shouldStop,
+                                   onEvaluation: onEvaluation)
         return TrialOutcome(summary: outcome.summary, evaluations: outcome.evaluations, mask: mask,
                             finalWeights: outcome.finalWeights, keptWeights: outcome.keptWeights)
     }

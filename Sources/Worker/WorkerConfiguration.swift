@@ -1,0 +1,38 @@
+import Foundation
+
+/// How a worker process runs.
+public struct WorkerConfiguration: Sendable {
+    /// The coordinator's endpoint, e.g. `tcp://head:5555`.
+    public var endpoint: String
+    /// The worker's name in logs and the journal.
+    public var name: String
+    /// The machine's name.
+    public var host: String
+    /// Trials run at once (each on its own thread).
+    public var slots: Int
+    /// OpenBLAS threads (process-wide).
+    public var threads: Int
+    /// Dataset folders by dataset name, overriding where a recipe says the data is.
+    public var dataFolders: [String: String]
+    /// Datasets to fingerprint for `HELLO` at start, besides those in `dataFolders`.
+    public var announcedDatasets: [String]
+    /// Bytes of artifacts kept for later trials.
+    public var artifactCacheBytes: Int
+    /// How often unacknowledged results are sent again.
+    public var resendInterval: Duration
+
+    public init(endpoint: String, name: String = ProcessInfo.processInfo.hostName, host: String = ProcessInfo.processInfo.hostName,
+                slots: Int = 1, threads: Int = 1, dataFolders: [String: String] = [:],
+                announcedDatasets: [String] = ["fashion-mnist"], artifactCacheBytes: Int = 256 << 20,
+                resendInterval: Duration = .seconds(5)) {
+        self.endpoint = endpoint
+        self.name = name
+        self.host = host
+        self.slots = slots
+        self.threads = threads
+        self.dataFolders = dataFolders
+        self.announcedDatasets = announcedDatasets
+        self.artifactCacheBytes = artifactCacheBytes
+        self.resendInterval = resendInterval
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+import Logging
+import SweepPlan
+import Wire
+
+/// The worker's protocol state machine; one task drives it, so it needs no locks.
+struct WorkerState {
+    enum Input: Sendable {
+        case wire(SocketEvent)
+        case tick
+        case trial(TrialThread.Report)
+        case terminate(drain: Bool)
+    }
+
+    private let configuration: WorkerConfiguration
+    private let datasets: [String: SHA256Digest]
+    private let logger: Logger
+    private var coordinator: String?
+    private var lastHeard = ContinuousClock.now
+    /// Heartbeats go out every interval whatever else was sent: simpler than
+    /// tracking every send, and one small message a second costs nothing.
+    private var lastHeartbeat = ContinuousClock.now
+    private var coordinatorSilent = false
+    private var heartbeat = Duration.seconds(1)
+    private var deadAfter = Duration.seconds(5)
+    private var running: [String: TrialThread] = [:]
+    /// Assignments waiting for artifacts they were named by digest.
+    private var waiting: [String: (assignment: WireMessage.Assignment, missing: Set<SHA256Digest>)] = [:]
+    /// Results and failures not yet acknowledged, with when they were last sent.
+    private var unacknowledged: [TrialAttempt: (message: WireMessage, sentAt: ContinuousClock.Instant)] = [:]
+    private var cache: ArtifactCache
+    private var draining = false
+    private var ending: WorkerService.Ending?
+
+    init(configuration: WorkerConfiguration, datasets: [String: SHA256Digest], logger: Logger) {
+        self.configuration = configuration
+        self.datasets = datasets
+        self.logger = logger
+        cache = ArtifactCache(budget: configuration.artifactCacheBytes)
+    }
+
+    private var busy: Int { running.count + waiting.count }
+    private var free: Int { draining ? 0 : max(0, configuration.slots - busy) }
+
+    mutating func loop(inputs: some AsyncSequence<Input, Never>, send: @escaping (WireMessage) -> Void,
+                       report: @escaping @Sendable (TrialThread.Report) -> Void) async -> WorkerService.Ending {
+        sayHello(send)
+        for await input in inputs {
+            switch input {
+            case .wire(.message(_, let frames)):
+                lastHeard = .now
+                if coordinatorSilent {
+                    coordinatorSilent = false
+                    logger.info("coordinator heard again")
+                }
+                handle(frames: frames, send: send, report: report)
+            case .wire(.undeliverable(_, _, let error)):
+                logger.warning("a message to the coordinator was dropped: \(error)")
+            case .wire(.failed(let error)):
+                logger.error("the socket thread stopped: \(error)")
+                return .rejected("socket failure: \(error)")
+            case .tick:
+                tick(send)
+            case .trial(let trialReport):
+                finished(trialReport, send: send)
+            case .terminate(let drain):
+                if drain {
+                    logger.info("draining: finishing \(running.count) running trials, then leaving")
+                    draining = true
+                    send(.ready(.init(free: 0)))
+                } else {
+                    logger.info("stopping: handing \(running.count + waiting.count) leases back")
+                    for trial in running.values { trial.stop() }
+                    send(.bye)
+                    ending = .finished
+                }
+            }
+            if draining && running.isEmpty && waiting.isEmpty && unacknowledged.isEmpty && ending == nil {
+                send(.bye)
+                ending = .finished
+            }
+            if let ending { return ending }
+        }
+        return .finished
+    }
+
+    private mutating func sayHello(_ send: (WireMessage) -> Void) {
+        let leases = running.values.map {
+            WireMessage.Lease(lease: $0.assignment.lease, trial: $0.assignment.trial, attempt: $0.assignment.attempt)
+        }
+        send(.hello(.init(worker: configuration.name, host: configuration.host, slots: configuration.slots,
+                          threads: configuration.threads, datasets: datasets, running: leases)))
+    }
+
+    private mutating func handle(frames: [[UInt8]], send: @escaping (WireMessage) -> Void,
+                                 report: @escaping @Sendable (TrialThread.Report) -> Void) {
+        let message: WireMessage
+        do {
+            message = try WireMessage(frames: frames)
+        } catch {
+            logger.warning("dropped a malformed message from the coordinator: \(error)")
+            return
+        }
+        switch message {
+        case .welcome(let welcome):
+            if coordinator != welcome.coordinator {
+                logger.info("welcomed by coordinator \(welcome.coordinator) for sweep \(welcome.sweep)")
+            }
+            coordinator = welcome.coordinator
+            heartbeat = welcome.heartbeatInterval
+            deadAfter = welcome.deadAfter
+            for (attempt, entry) in unacknowledged {
+                send(entry.message)
+                unacknowledged[attempt]?.sentAt = .now
+            }
+            send(.ready(.init(free: free)))
+        case .reject(let rejection):
+            if rejection.reason == .unknownWorker {
+                logger.info("the coordinator does not know this worker (it restarted?); saying hello again")
+                sayHello(send)
+            } else {
+                logger.error("rejected by the coordinator (\(rejection.reason)): \(rejection.detail)")
+                for trial in running.values { trial.stop() }
+                ending = .rejected("\(rejection.reason): \(rejection.detail)")
+            }
+        case .assign(let assignment):
+            accept(assignment, send: send, report: report)
+        case .artifacts(let delivery):
+            for artifact in delivery.artifacts { cache.put(artifact) }
+            for (lease, entry) in waiting {
+                let missing = entry.missing.filter { cache.get($0) == nil }
+                if missing.contains(where: { delivery.missing.contains($0) }) {
+                    waiting[lease] = nil
+                    fail(entry.assignment, error: "the coordinator does not have artifact \(missing.first!)", send: send)
+                } else if missing.isEmpty {
+                    waiting[lease] = nil
+                    start(entry.assignment, report: report)
+                } else {
+                    waiting[lease]?.missing = missing
+                }
+            }
+        case .ack(let attempt):
+            unacknowledged[attempt] = nil
+        case .cancel(let cancellation):
+            logger.info("trial \(cancellation.trial) cancelled: \(cancellation.reason)")
+            running[cancellation.lease]?.stop()
+            running[cancellation.lease] = nil
+            waiting[cancellation.lease] = nil
+            send(.ready(.init(free: free)))
+        case .drain:
+            logger.info("the coordinator asks to drain")
+            draining = true
+        case .shutdown:
+            logger.info("the coordinator shuts this worker down")
+            for trial in running.values { trial.stop() }
+            send(.bye)
+            ending = .finished
+        case .heartbeat:
+            break
+        default:
+            logger.warning("dropped a \(message.typeName), which a coordinator does not send")
+        }
+    }
+
+    private mutating func accept(_ assignment: WireMessage.Assignment, send: @escaping (WireMessage) -> Void,
+                                 report: @escaping @Sendable (TrialThread.Report) -> Void) {
+        guard !draining else {
+            fail(assignment, error: "worker \(configuration.name) is draining", send: send)
+            return
+        }
+        var missing: Set<SHA256Digest> = []
+        for attachment in assignment.artifacts.values {
+            switch attachment {
+            case .inline(let artifact): cache.put(artifact)
+            case .byDigest(let reference): if cache.get(reference.sha256) == nil { missing.insert(reference.sha256) }
+            }
+        }
+        if missing.isEmpty {
+            start(assignment, report: report)
+        } else {
+            waiting[assignment.lease] = (assignment, missing)
+            send(.fetch(.init(sha256: missing.sorted { $0.hex < $1.hex })))
+        }
+    }
+
+    private mutating func start(_ assignment: WireMessage.Assignment,
+                                report: @escaping @Sendable (TrialThread.Report) -> Void) {
+        var inputs: [ArtifactRole: Artifact] = [:]
+        for (role, attachment) in assignment.artifacts {
+            if let artifact = cache.get(attachment.reference.sha256) { inputs[role] = artifact }
+        }
+        let thread = TrialThread(assignment: assignment)
+        running[assignment.lease] = thread
+        logger.info("training \(assignment.trial) (attempt \(assignment.attempt))")
+        thread.start(dataFolders: configuration.dataFolders, inputs: inputs, report: report)
+    }
+
+    private mutating func fail(_ assignment: WireMessage.Assignment, error: String, send: (WireMessage) -> Void) {
+        let message = WireMessage.failed(.init(lease: assignment.lease, trial: assignment.trial,
+                                               attempt: assignment.attempt, error: error, retryable: true))
+        unacknowledged[assignment.trialAttempt] = (message, .now)
+        send(message)
+    }
+
+    private mutating func finished(_ report: TrialThread.Report, send: (WireMessage) -> Void) {
+        switch report {
+        case .evaluations(let lease, let points):
+            guard let trial = running[lease] else { return }
+            send(.metrics(.init(lease: lease, trial: trial.assignment.trial, attempt: trial.assignment.attempt,
+                                points: points)))
+        case .finished(let lease, let result):
+            guard running.removeValue(forKey: lease) != nil else { return }
+            for artifact in result.artifacts.values { cache.put(artifact) }
+            let message = WireMessage.result(result)
+            unacknowledged[result.trialAttempt] = (message, .now)
+            logger.info("finished \(result.trial): test accuracy \(result.summary.earlyStopTestAccuracy) at early stop")
+            send(message)
+            send(.ready(.init(free: free)))
+        case .failed(let lease, let error, let retryable, let cancelled):
+            guard let trial = running.removeValue(forKey: lease) else { return }
+            if cancelled { return }
+            logger.warning("trial \(trial.assignment.trial) failed: \(error)")
+            let message = WireMessage.failed(.init(lease: lease, trial: trial.assignment.trial,
+                                                   attempt: trial.assignment.attempt, error: error, retryable: retryable))
+            unacknowledged[trial.assignment.trialAttempt] = (message, .now)
+            send(message)
+            send(.ready(.init(free: free)))
+        }
+    }
+
+    private mutating func tick(_ send: (WireMessage) -> Void) {
+        let now = ContinuousClock.now
+        for (attempt, entry) in unacknowledged where now - entry.sentAt >= configuration.resendInterval {
+            send(entry.message)
+            unacknowledged[attempt]?.sentAt = now
+        }
+        if now - lastHeartbeat >= heartbeat {
+            send(.heartbeat)
+            lastHeartbeat = now
+        }
+        if !coordinatorSilent && now - lastHeard >= deadAfter {
+            coordinatorSilent = true
+            logger.warning("the coordinator has been silent for \(deadAfter); carrying on and waiting for it")
+        }
+    }
+}
