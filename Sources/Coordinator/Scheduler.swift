@@ -10,13 +10,14 @@ import SweepPlan
 /// - Each assignment is a lease with a new attempt number. A lease ends with a
 ///   result, a failure, or by lapsing (its worker died or left). After
 ///   `maxAttempts` attempts a trial fails for good and its dependants are skipped.
-/// - A worker whose last `quarantineAfter` attempts all failed is quarantined:
-///   it gets no more work.
+/// - A worker that failed `quarantineAfter` different trials without a success
+///   in between is quarantined: it gets no more work. (One trial that fails
+///   everywhere, bad data say, does not quarantine the workers that tried it.)
 public struct Scheduler {
     public struct Configuration: Sendable {
         /// Attempts a trial gets before it is marked failed.
         public var maxAttempts: Int
-        /// Consecutive failed attempts after which a worker gets no more work.
+        /// Different trials a worker may fail in a row (no success between) before it gets no more work.
         public var quarantineAfter: Int
         /// How many of the best ready trials are searched for one whose parent the worker holds.
         public var affinityWindow: Int
@@ -58,7 +59,8 @@ public struct Scheduler {
     }
 
     private struct WorkerState {
-        var consecutiveFailures = 0
+        /// Different trials failed since this worker's last success.
+        var failedSinceSuccess: Set<TrialID> = []
         var quarantined = false
     }
 
@@ -142,7 +144,7 @@ public struct Scheduler {
         if node.state == .pending { _ = ready.remove(id) }
         nodes[id]!.ranOn = worker
         setState(id, .done)
-        workers[worker, default: WorkerState()].consecutiveFailures = 0
+        workers[worker, default: WorkerState()].failedSinceSuccess = []
         // A rewind source is always an ancestor, so children are all that can become ready.
         for child in node.children where nodes[child]?.state == .pending && isReady(child) {
             ready.push(child, height: nodes[child]!.height, position: nodes[child]!.position)
@@ -159,10 +161,10 @@ public struct Scheduler {
         var outcomes: [Outcome] = []
         if let worker {
             var state = workers[worker, default: WorkerState()]
-            state.consecutiveFailures += 1
-            if state.consecutiveFailures >= configuration.quarantineAfter && !state.quarantined {
+            state.failedSinceSuccess.insert(id)
+            if state.failedSinceSuccess.count >= configuration.quarantineAfter && !state.quarantined {
                 state.quarantined = true
-                outcomes.append(.quarantined(worker: worker, failures: state.consecutiveFailures))
+                outcomes.append(.quarantined(worker: worker, failures: state.failedSinceSuccess.count))
             }
             workers[worker] = state
         }

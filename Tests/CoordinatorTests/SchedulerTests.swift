@@ -117,17 +117,32 @@ struct SchedulerTests {
         #expect(!late && current && !repeated)
     }
 
-    @Test func aWorkerThatKeepsFailingIsQuarantined() {
-        var scheduler = scheduler(.init(maxAttempts: 10, quarantineAfter: 3))
+    @Test func aWorkerThatFailsDifferentTrialsIsQuarantined() throws {
+        let wide = Plan(try Sweep(yaml: "dataset: fashion-mnist\nmodel: lenet-300-100\nlevels: 1\nseeds: 4\n"))
+        var scheduler = Scheduler(trials: wide.trials.map { ($0, .pending, 0) },
+                                  configuration: .init(maxAttempts: 10, quarantineAfter: 3))
+        let leases = (0..<3).map { _ in scheduler.assign(to: "broken")! }
+        #expect(Set(leases.map(\.trial)).count == 3)
         var outcomes: [Scheduler.Outcome] = []
-        for _ in 0..<3 {
-            let lease = scheduler.assign(to: "broken")!
+        for lease in leases {
             outcomes += scheduler.fail(lease.trial, attempt: lease.attempt, worker: "broken", error: "segfault")
         }
         #expect(outcomes.contains(.quarantined(worker: "broken", failures: 3)))
         let forBroken = scheduler.assign(to: "broken")
         let forHealthy = scheduler.assign(to: "healthy")
         #expect(forBroken == nil && forHealthy != nil)
+    }
+
+    @Test func oneTrialFailingRepeatedlyQuarantinesNobody() {
+        var scheduler = scheduler(.init(maxAttempts: 5, quarantineAfter: 3))
+        let first = scheduler.assign(to: "w")!
+        var attempt = first
+        for _ in 0..<4 {
+            _ = scheduler.fail(attempt.trial, attempt: attempt.attempt, worker: "w", error: "bad data")
+            attempt = scheduler.assign(to: "w")!
+            #expect(attempt.trial == first.trial)
+        }
+        #expect(!scheduler.isQuarantined("w"))
     }
 
     @Test func resumingKeepsDoneTrialsDone() {
