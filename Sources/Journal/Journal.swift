@@ -48,6 +48,17 @@ public final class Journal {
         try db.query("SELECT value FROM meta WHERE key = ?", [.text(key)]) { $0.text(0) }.first
     }
 
+    /// Meta entries whose key starts with `prefix`, by the rest of the key.
+    public func metaEntries(prefix: String) throws -> [String: String] {
+        var entries: [String: String] = [:]
+        for (key, value) in try db.query("SELECT key, value FROM meta WHERE key LIKE ? || '%'", [.text(prefix)], {
+            ($0.text(0), $0.text(1))
+        }) where key.hasPrefix(prefix) {
+            entries[String(key.dropFirst(prefix.count))] = value
+        }
+        return entries
+    }
+
     public func setMeta(_ key: String, _ value: String) throws {
         try db.run("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                    [.text(key), .text(value)])

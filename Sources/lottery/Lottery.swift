@@ -3,18 +3,18 @@ import Foundation
 import Trainer
 
 @main
-struct Lottery: ParsableCommand {
+struct Lottery: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lottery",
         abstract: "Run Lottery Ticket Hypothesis experiments: train, prune, reset, repeat.",
-        subcommands: [ExpandCommand.self, TrainCommand.self, BenchCommand.self])
+        subcommands: [RunCommand.self, CoordinatorCommand.self, WorkerCommand.self, StatusCommand.self, ExpandCommand.self, TrainCommand.self, BenchCommand.self])
 
-    static func main() {
+    static func main() async {
         if let reason = BLASKernel.unsupportedCPUReason() {
             FileHandle.standardError.write(Data("lottery: \(reason)\n".utf8))
             Foundation.exit(1)
         }
         BLASKernel.relaunchWithBestKernelIfNeeded()
-        main(nil)
+        await main(nil)
     }
 }

@@ -1,0 +1,43 @@
+/// How a coordinator runs a sweep.
+public struct CoordinatorConfiguration: Sendable {
+    /// Where the ROUTER binds, e.g. `tcp://0.0.0.0:5555` (`tcp://127.0.0.1:*` picks a free port).
+    public var endpoint: String
+    /// The run folder: `runs/<sweep name>` by default.
+    public var runFolder: String
+    public var scheduler: Scheduler.Configuration
+    /// Each side sends a heartbeat this often.
+    public var heartbeat: Duration
+    /// A worker silent this long is dead and loses its leases.
+    public var deadAfter: Duration
+    /// Journal writes are committed together at least this often (a group commit);
+    /// acknowledgements go out after the commit.
+    public var commitInterval: Duration
+    /// Tell workers to shut down when the sweep is finished.
+    public var shutDownWorkersAtEnd: Bool
+    /// Failed and skipped trials of an earlier run are tried again.
+    public var retryFailed: Bool
+
+    public init(endpoint: String, runFolder: String, scheduler: Scheduler.Configuration = .init(),
+                heartbeat: Duration = .seconds(1), deadAfter: Duration = .seconds(5),
+                commitInterval: Duration = .milliseconds(5), shutDownWorkersAtEnd: Bool = true,
+                retryFailed: Bool = true) {
+        self.endpoint = endpoint
+        self.runFolder = runFolder
+        self.scheduler = scheduler
+        self.heartbeat = heartbeat
+        self.deadAfter = deadAfter
+        self.commitInterval = commitInterval
+        self.shutDownWorkersAtEnd = shutDownWorkersAtEnd
+        self.retryFailed = retryFailed
+    }
+}
+
+/// How a sweep ended.
+public struct SweepOutcome: Sendable {
+    public var done: Int
+    public var failed: Int
+    public var skipped: Int
+    public var total: Int
+    /// False when the coordinator was stopped before every trial ended.
+    public var finished: Bool
+}

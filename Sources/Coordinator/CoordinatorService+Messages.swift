@@ -1,0 +1,307 @@
+import Foundation
+import Journal
+import SweepPlan
+import Wire
+
+extension CoordinatorService {
+    /// One message from a worker: decoded, checked, acted on. Nothing a worker
+    /// sends can stop the coordinator: bad messages are dropped and counted.
+    func receive(_ routed: [[UInt8]]) {
+        guard let (peer, frames) = PeerID.split(routed) else {
+            count("no-peer")
+            return
+        }
+        let message: WireMessage
+        do {
+            message = try WireMessage(frames: frames)
+        } catch {
+            count(error.reason)
+            if error.reason == "unsupported-version" {
+                logger.warning("worker \(peer) speaks another protocol version: \(error.detail)")
+                send(peer, .reject(.init(reason: .version, detail: error.detail)))
+            }
+            return
+        }
+        if case .hello(let hello) = message {
+            welcome(peer, hello)
+            return
+        }
+        guard var worker = workers[peer] else {
+            if case .bye = message { return }
+            count("unknown-worker")
+            send(peer, .reject(.init(reason: .unknownWorker, detail: "say HELLO first")))
+            return
+        }
+        worker.lastHeard = .now
+        workers[peer] = worker
+        switch message {
+        case .ready(let ready):
+            workers[peer]?.free = ready.free
+            dispatch()
+        case .fetch(let request):
+            var found: [Artifact] = []
+            var missing: [SHA256Digest] = []
+            for digest in request.sha256 {
+                if let bytes = try? store.get(digest.hex), let artifact = artifact(bytes: bytes, digest: digest) {
+                    found.append(artifact)
+                    workers[peer]?.holds.insert(digest)
+                } else {
+                    missing.append(digest)
+                }
+            }
+            send(peer, .artifacts(.init(artifacts: found, missing: missing)))
+        case .metrics(let batch):
+            guard let id = TrialID(batch.trial), let lease = scheduler.lease(batch.lease),
+                  lease.trial == id, lease.attempt == batch.attempt, lease.worker == worker.id else {
+                count("stale-metrics")
+                return
+            }
+            pendingWrites.append { try $0.recordMetrics(id, attempt: batch.attempt, batch.points) }
+            progress.metrics(batch.points.count)
+        case .result(let result):
+            handleResult(result, from: worker)
+        case .failed(let failure):
+            handleFailure(failure, from: worker)
+        case .bye:
+            logger.info("worker \(worker.id) is leaving")
+            forget(peer, reason: "worker \(worker.id) left")
+        case .heartbeat:
+            break
+        default:
+            count("wrong-direction")
+        }
+    }
+
+    private func welcome(_ peer: PeerID, _ hello: WireMessage.Hello) {
+        // Data first: a worker whose data differs from the sweep's never gets a trial.
+        let needed = Set(plan.trials.map(\.recipe.data.dataset))
+        for name in needed.sorted() {
+            guard let theirs = hello.datasets[name] else { continue }
+            if let expected = expectedFingerprints[name] {
+                if theirs != expected {
+                    let detail = "dataset \(name) on \(hello.host.isEmpty ? hello.worker : hello.host) has fingerprint "
+                        + "\(theirs.hex.prefix(12))…, the sweep's is \(expected.hex.prefix(12))…: its files differ"
+                    logger.error("rejected worker \(hello.worker): \(detail)")
+                    send(peer, .reject(.init(reason: .datasetDiffers, detail: detail)))
+                    return
+                }
+            } else {
+                expectedFingerprints[name] = theirs
+                pendingWrites.append { try $0.setMeta("fingerprint:\(name)", theirs.hex) }
+            }
+        }
+        if needed.allSatisfy({ expectedFingerprints[$0] != nil }) && needed.isDisjoint(with: hello.datasets.keys) {
+            let detail = "the sweep needs \(needed.sorted().joined(separator: ", ")); this worker holds "
+                + (hello.datasets.isEmpty ? "none" : hello.datasets.keys.sorted().joined(separator: ", "))
+            logger.error("rejected worker \(hello.worker): \(detail)")
+            send(peer, .reject(.init(reason: .unknownDataset, detail: detail)))
+            return
+        }
+        let id = peer.description
+        if workers[peer] != nil {
+            // Said hello again: its leases not listed as running are lost.
+            let listed = Set(hello.running.map(\.lease))
+            for lease in scheduler.leases(of: id) where !listed.contains(lease.id) {
+                apply(scheduler.lapse(worker: id, reason: "worker \(id) said hello again without it"))
+                break
+            }
+        }
+        let now = ContinuousClock.now
+        workers[peer] = ConnectedWorker(peer: peer, id: id, name: hello.worker, host: hello.host, slots: hello.slots,
+                                        threads: hello.threads, lastHeard: now, lastHeartbeat: now)
+        logger.info("worker \(id) joined from \(hello.host.isEmpty ? "?" : hello.host): \(hello.slots) slots × \(hello.threads) threads")
+        pendingWrites.append { [coordinatorID] in
+            try $0.event(at: Date().timeIntervalSince1970, kind: "worker-joined", worker: id,
+                         message: "host \(hello.host), \(hello.slots) slots, \(hello.threads) threads, coordinator \(coordinatorID)")
+        }
+        send(peer, .welcome(.init(coordinator: coordinatorID, sweep: sweep.name,
+                                  heartbeatInterval: configuration.heartbeat, deadAfter: configuration.deadAfter)))
+        for running in hello.running {
+            guard let trial = TrialID(running.trial),
+                  scheduler.adopt(trial: trial, attempt: running.attempt, worker: id, leaseID: running.lease) else {
+                send(peer, .cancel(.init(lease: running.lease, trial: running.trial, attempt: running.attempt,
+                                         reason: "this coordinator does not hold that lease")))
+                continue
+            }
+            let attempt = running.attempt
+            pendingWrites.append { try $0.recordAssignment(trial, attempt: attempt, worker: id, at: Date().timeIntervalSince1970) }
+            logger.info("adopted the running lease of \(trial) (attempt \(attempt)) on \(id)")
+        }
+    }
+
+    private func handleResult(_ result: WireMessage.TrialResult, from worker: ConnectedWorker) {
+        let acknowledgement = WireMessage.ack(result.trialAttempt)
+        guard let id = TrialID(result.trial), trials[id] != nil else {
+            count("unknown-trial")
+            afterCommit.append((worker.peer, acknowledgement))
+            return
+        }
+        // Artifacts reach the disk before the journal names them.
+        var stored: [(role: String, sha256: String, kind: String, size: Int)] = []
+        do {
+            for (role, artifact) in result.artifacts.sorted(by: { $0.key < $1.key }) {
+                try store.put(artifact.bytes, digest: artifact.sha256.hex)
+                stored.append((role.rawValue, artifact.sha256.hex, artifact.kind.rawValue, artifact.bytes.count))
+                workers[worker.peer]?.holds.insert(artifact.sha256)
+            }
+        } catch {
+            // Not acknowledged: the worker sends it again.
+            logger.error("cannot store the artifacts of \(id): \(error)")
+            return
+        }
+        if scheduler.complete(id, attempt: result.attempt, worker: worker.id) {
+            artifactsOf[id] = Dictionary(uniqueKeysWithValues: result.artifacts.map { ($0.key.rawValue, $0.value.sha256) })
+            for artifact in result.artifacts.values { artifactKinds[artifact.sha256] = artifact.kind }
+            let summary = result.summary
+            let attempt = result.attempt
+            let workerID = worker.id
+            pendingWrites.append {
+                _ = try $0.recordResult(id, attempt: attempt, worker: workerID, summary: summary, artifacts: stored,
+                                        at: Date().timeIntervalSince1970)
+            }
+            progress.finished(id, summary: summary, plan: plan)
+            dispatch()
+        } else {
+            count("duplicate-result")
+        }
+        afterCommit.append((worker.peer, acknowledgement))
+    }
+
+    private func handleFailure(_ failure: WireMessage.TrialFailure, from worker: ConnectedWorker) {
+        afterCommit.append((worker.peer, .ack(failure.trialAttempt)))
+        guard let id = TrialID(failure.trial) else {
+            count("unknown-trial")
+            return
+        }
+        let outcomes = scheduler.fail(id, attempt: failure.attempt, worker: worker.id, error: failure.error,
+                                      retryable: failure.retryable)
+        if outcomes.isEmpty { count("duplicate-result") }
+        apply(outcomes, worker: worker.id)
+        dispatch()
+    }
+
+    /// Journals what the scheduler decided.
+    func apply(_ outcomes: [Scheduler.Outcome], worker: String? = nil) {
+        for outcome in outcomes {
+            switch outcome {
+            case .requeued(let id, let attempt, let error):
+                logger.warning("trial \(id) attempt \(attempt) failed (\(error)); it will be tried again")
+                pendingWrites.append { try $0.recordFailure(id, attempt: attempt, worker: worker, error: error, final: false, at: Date().timeIntervalSince1970) }
+            case .failed(let id, let attempt, let error):
+                logger.error("trial \(id) failed after \(attempt) attempts: \(error)")
+                pendingWrites.append { try $0.recordFailure(id, attempt: attempt, worker: worker, error: error, final: true, at: Date().timeIntervalSince1970) }
+                progress.failed(id)
+            case .skipped(let id, let reason):
+                pendingWrites.append { try $0.recordSkipped(id, reason: reason, at: Date().timeIntervalSince1970) }
+            case .quarantined(let worker, let failures):
+                logger.error("worker \(worker) failed \(failures) different trials in a row; it is quarantined and gets no more work")
+                pendingWrites.append { try $0.event(at: Date().timeIntervalSince1970, kind: "quarantined", worker: worker,
+                                                   message: "\(failures) different trials failed in a row") }
+            }
+        }
+    }
+
+    /// Hands ready trials to workers with free slots.
+    func dispatch() {
+        for peer in workers.keys.sorted(by: { $0.description < $1.description }) {
+            while let worker = workers[peer], worker.free > 0, let lease = scheduler.assign(to: worker.id) {
+                guard let trial = trials[lease.trial] else { continue }
+                var attachments: [ArtifactRole: WireMessage.Attachment] = [:]
+                var problem: String? = nil
+                func attach(_ role: ArtifactRole, from source: TrialID?, artifact key: String) {
+                    guard let source else { return }
+                    guard let digest = artifactsOf[source]?[key] else {
+                        problem = "trial \(source) has no \(key) artifact"
+                        return
+                    }
+                    if worker.holds.contains(digest) {
+                        attachments[role] = .byDigest(ArtifactReference(kind: role.kind, sha256: digest,
+                                                                          size: storedSize(digest)))
+                    } else if let bytes = try? store.get(digest.hex), let artifact = artifact(bytes: bytes, digest: digest) {
+                        attachments[role] = .inline(artifact)
+                        workers[peer]?.holds.insert(digest)
+                    } else {
+                        problem = "artifact \(digest.hex) of \(source) is missing from \(store.folder)"
+                    }
+                }
+                switch trial.recipe.start {
+                case .dense: break
+                case .prune:
+                    attach(.parentMask, from: trial.parent, artifact: "mask")
+                    attach(.parentWeights, from: trial.parent, artifact: "final-weights")
+                case .control:
+                    attach(.parentMask, from: trial.parent, artifact: "mask")
+                }
+                if case .rewind = trial.recipe.reset {
+                    attach(.rewindWeights, from: trial.rewindSource, artifact: "rewind-weights")
+                }
+                if let problem {
+                    apply(scheduler.fail(lease.trial, attempt: lease.attempt, worker: nil, error: problem, retryable: false))
+                    continue
+                }
+                workers[peer]?.free -= 1
+                let workerID = worker.id
+                pendingWrites.append { try $0.recordAssignment(lease.trial, attempt: lease.attempt, worker: workerID,
+                                                               at: Date().timeIntervalSince1970) }
+                send(peer, .assign(.init(lease: lease.id, trial: lease.trial.rawValue, attempt: lease.attempt,
+                                         recipe: trial.recipe, artifacts: attachments)))
+            }
+        }
+    }
+
+    /// Workers silent past the liveness window lose their leases.
+    func checkLiveness() {
+        let now = ContinuousClock.now
+        for (peer, worker) in workers where now - worker.lastHeard > configuration.deadAfter {
+            logger.warning("worker \(worker.id) silent for \(configuration.deadAfter); its leases go back to the queue")
+            forget(peer, reason: "worker \(worker.id) was silent for \(configuration.deadAfter)")
+        }
+        if !workers.isEmpty, workers.values.allSatisfy({ scheduler.isQuarantined($0.id) }), scheduler.readyCount > 0 {
+            progress.stalled("every connected worker is quarantined; start healthy workers or stop the sweep")
+        }
+    }
+
+    func sendHeartbeats() {
+        let now = ContinuousClock.now
+        for (peer, worker) in workers where now - worker.lastHeartbeat >= configuration.heartbeat {
+            send(peer, .heartbeat)
+            workers[peer]?.lastHeartbeat = now
+        }
+    }
+
+    private func forget(_ peer: PeerID, reason: String) {
+        guard let worker = workers.removeValue(forKey: peer) else { return }
+        apply(scheduler.lapse(worker: worker.id, reason: reason), worker: worker.id)
+        pendingWrites.append { try $0.event(at: Date().timeIntervalSince1970, kind: "worker-lost", worker: worker.id, message: reason) }
+        dispatch()
+    }
+
+    private func artifact(bytes: [UInt8], digest: SHA256Digest) -> Artifact? {
+        guard let kind = artifactKind(digest) else { return nil }
+        let artifact = Artifact(kind: kind, bytes: bytes)
+        return artifact.sha256 == digest ? artifact : nil
+    }
+
+    private func artifactKind(_ digest: SHA256Digest) -> ArtifactKind? {
+        artifactKinds[digest]
+    }
+
+    private func storedSize(_ digest: SHA256Digest) -> Int {
+        (try? FileManager.default.attributesOfItem(atPath: store.path(of: digest.hex))[.size] as? Int) ?? 0
+    }
+
+    func count(_ reason: String) {
+        dropped[reason, default: 0] += 1
+        progress.dropped()
+    }
+
+    /// Dropped-message counts go to the journal (for `lottery status`) with the next commit.
+    func journalDropCounts() {
+        guard !dropped.isEmpty else { return }
+        let counts = dropped
+        dropped = [:]
+        pendingWrites.append { journal in
+            for (reason, count) in counts { try journal.addToCounter("dropped:\(reason)", count) }
+        }
+    }
+}

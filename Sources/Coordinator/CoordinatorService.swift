@@ -1,0 +1,221 @@
+import Foundation
+import Journal
+import Logging
+import SweepPlan
+import Wire
+
+/// Runs a sweep: hands its trials to workers over ZeroMQ, journals every result
+/// before acknowledging it, and resumes from the journal when started again.
+///
+/// One task drives everything (the state below needs no locks); the sockets
+/// live on the `SocketThread`, and journal writes are committed in groups every
+/// `commitInterval`, acknowledgements going out after their commit.
+public final class CoordinatorService: @unchecked Sendable {
+    // @unchecked: all mutable state is touched only by the task running `run()`;
+    // other threads reach it only through `stop()`, which goes through a stream.
+
+    private enum Input: Sendable {
+        case wire(SocketEvent)
+        case tick
+        case stop
+    }
+
+    public let sweep: Sweep
+    public let plan: Plan
+    public let configuration: CoordinatorConfiguration
+    let logger: Logger
+    let journal: Journal
+    let store: ArtifactStore
+    let progress: Progress
+    /// The endpoint actually bound (a wildcard port resolved); set once `run` has bound.
+    public private(set) var boundEndpoint: String?
+    private let inputs: AsyncStream<Input>
+    private let continuation: AsyncStream<Input>.Continuation
+    private let onBound: @Sendable (String) -> Void
+
+    var scheduler: Scheduler
+    var trials: [TrialID: PlannedTrial] = [:]
+    var workers: [PeerID: ConnectedWorker] = [:]
+    /// Journal writes waiting for the next group commit, and what to send after it.
+    var pendingWrites: [(Journal) throws -> Void] = []
+    var afterCommit: [(PeerID, WireMessage)] = []
+    /// Artifacts of finished trials by role (`mask`, `final-weights`, `rewind-weights`).
+    var artifactsOf: [TrialID: [String: SHA256Digest]] = [:]
+    var artifactKinds: [SHA256Digest: ArtifactKind] = [:]
+    /// Dataset fingerprints the sweep expects, by dataset name.
+    var expectedFingerprints: [String: SHA256Digest]
+    var dropped: [String: Int] = [:]
+    let coordinatorID = "c-\(String(UInt64.random(in: 0 ... .max), radix: 36))"
+    var send: (PeerID, WireMessage) -> Void = { _, _ in }
+
+    /// - Parameters:
+    ///   - fingerprints: dataset name → SHA-256 of its files, for datasets this
+    ///     machine holds; workers must hold the same. Datasets not given are
+    ///     learned from the first worker that has them.
+    ///   - onBound: called with the bound endpoint as soon as the socket is bound.
+    public init(sweep: Sweep, configuration: CoordinatorConfiguration, fingerprints: [String: String] = [:],
+                logger: Logger, onBound: @escaping @Sendable (String) -> Void = { _ in }) throws {
+        self.sweep = sweep
+        plan = Plan(sweep)
+        self.configuration = configuration
+        self.logger = logger
+        self.onBound = onBound
+        try FileManager.default.createDirectory(atPath: configuration.runFolder, withIntermediateDirectories: true)
+        journal = try Journal(path: configuration.runFolder + "/sweep.sqlite")
+        store = try ArtifactStore(folder: configuration.runFolder + "/artifacts")
+        expectedFingerprints = fingerprints.compactMapValues { SHA256Digest(hex: $0) }
+        (inputs, continuation) = AsyncStream<Input>.makeStream()
+        scheduler = Scheduler(trials: [], configuration: configuration.scheduler)
+        progress = Progress(total: plan.trials.count, logger: logger)
+        for trial in plan.trials { trials[trial.id] = trial }
+    }
+
+    /// Asks a running coordinator to stop (the journal stays consistent; start it again to resume).
+    public func stop() {
+        continuation.yield(.stop)
+    }
+
+    /// Runs the sweep until every trial has ended (or `stop()`).
+    public func run() async throws -> SweepOutcome {
+        let now = Date().timeIntervalSince1970
+        if configuration.retryFailed { _ = try journal.retryUnfinished(at: now) }
+        let resume = try journal.begin(sweep: sweep, plan: plan, at: now)
+        report(resume)
+        for (key, value) in try journal.metaEntries(prefix: "fingerprint:") where expectedFingerprints[key] == nil {
+            expectedFingerprints[key] = SHA256Digest(hex: value)
+        }
+        for (name, digest) in expectedFingerprints {
+            try journal.setMeta("fingerprint:\(name)", digest.hex)
+        }
+        let records = try journal.trials()
+        for record in records {
+            artifactsOf[record.id] = record.artifacts.compactMapValues { SHA256Digest(hex: $0) }
+            for (role, digest) in artifactsOf[record.id] ?? [:] { artifactKinds[digest] = role == "mask" ? .mask : .weights }
+        }
+        scheduler = Scheduler(trials: records.map { record in
+            let state: Scheduler.State = switch record.state {
+            case .pending, .running: .pending
+            case .done: .done
+            case .failed: .failed
+            case .skipped: .skipped
+            }
+            return (record.planned, state, record.attempts)
+        }, configuration: configuration.scheduler)
+        progress.start(done: scheduler.counts[.done] ?? 0, records: records, plan: plan)
+
+        let context = try ZMQContext()
+        let socket: SocketID = "workers"
+        let wire = try SocketThread(context: context, name: "coordinator wire", sockets: [
+            SocketSpec(socket, .router, options: [
+                .routerMandatory(true), .routerHandover(true), .linger(.milliseconds(1000)),
+                .maxMessageSize(MessageLimits().maxArtifactBytes + (1 << 20)),
+            ], bind: [configuration.endpoint]),
+        ])
+        let endpoint = wire.endpoints[socket] ?? configuration.endpoint
+        boundEndpoint = endpoint
+        logger.info("coordinator \(coordinatorID) for sweep \(sweep.name) listening on \(endpoint)")
+        onBound(endpoint)
+        send = { peer, message in
+            do {
+                wire.send(try message.frames(to: peer), on: socket)
+            } catch {
+                self.logger.error("cannot encode \(message.typeName) for \(peer): \(error)")
+            }
+        }
+        let forward = Task { [continuation] in
+            for await event in wire.events { continuation.yield(.wire(event)) }
+            continuation.yield(.stop)
+        }
+        let interval = configuration.commitInterval
+        let ticker = Task { [continuation] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                continuation.yield(.tick)
+            }
+        }
+        defer {
+            forward.cancel()
+            ticker.cancel()
+        }
+
+        var lastSlowTick = ContinuousClock.now
+        var stopping = false
+        loop: for await input in inputs {
+            switch input {
+            case .wire(.message(_, let frames)):
+                receive(frames)
+            case .wire(.undeliverable(_, let frames, let error)):
+                if let peer = PeerID.split(frames)?.peer, error.isPeerUnreachable, workers[peer] != nil {
+                    logger.info("worker \(peer) is unreachable")
+                }
+            case .wire(.failed(let error)):
+                logger.error("the socket thread stopped: \(error)")
+                stopping = true
+            case .tick:
+                break
+            case .stop:
+                stopping = true
+            }
+            try commit()
+            if ContinuousClock.now - lastSlowTick >= .milliseconds(250) {
+                lastSlowTick = .now
+                checkLiveness()
+                sendHeartbeats()
+                journalDropCounts()
+                try commit()
+                progress.update(scheduler: scheduler, workers: workers.count)
+            }
+            if stopping || scheduler.isFinished { break loop }
+        }
+        try commit()
+        let finished = scheduler.isFinished
+        if finished && configuration.shutDownWorkersAtEnd {
+            for peer in workers.keys { send(peer, .shutdown) }
+        }
+        try journal.event(at: Date().timeIntervalSince1970, kind: finished ? "sweep-finished" : "sweep-stopped",
+                          message: "\(scheduler.counts[.done] ?? 0) done, \(scheduler.counts[.failed] ?? 0) failed, "
+                            + "\(scheduler.counts[.skipped] ?? 0) skipped")
+        journalDropCounts()
+        try commit()
+        progress.finish(scheduler: scheduler)
+        // Give the last messages (acknowledgements, shutdowns) a moment to leave.
+        try? await Task.sleep(for: .milliseconds(200))
+        await wire.stop()
+        return SweepOutcome(done: scheduler.counts[.done] ?? 0, failed: scheduler.counts[.failed] ?? 0,
+                            skipped: scheduler.counts[.skipped] ?? 0, total: plan.trials.count, finished: finished)
+    }
+
+    /// Commits the pending journal writes in one transaction, then sends what waited for them.
+    func commit() throws {
+        guard !pendingWrites.isEmpty || !afterCommit.isEmpty else { return }
+        let writes = pendingWrites
+        pendingWrites = []
+        if !writes.isEmpty {
+            try journal.transaction {
+                for write in writes { try write(journal) }
+            }
+        }
+        let messages = afterCommit
+        afterCommit = []
+        for (peer, message) in messages { send(peer, message) }
+    }
+
+    private func report(_ resume: ResumeReport) {
+        if resume.isNew {
+            logger.info("new sweep \(sweep.name): \(plan.trials.count) trials, journal \(journal.path)")
+            return
+        }
+        logger.info("""
+            resuming sweep \(sweep.name): \(resume.finished) of \(plan.trials.count) trials already done; \
+            \(resume.requeued.count) that were running are queued again
+            """)
+        if resume.fileChanged {
+            logger.notice("""
+                the sweep file changed since the journal began: \(resume.added.count) trials added \
+                (they will run), \(resume.dropped.count) dropped (kept in the journal, not run)
+                """)
+            for id in resume.added.prefix(20) { logger.notice("  added \(id) \(trials[id].map { "level \($0.level) \($0.branch)" } ?? "")") }
+            for id in resume.dropped.prefix(20) { logger.notice("  dropped \(id)") }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Coordinator
+import Foundation
+import Logging
+import SweepPlan
+
+struct CoordinatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coordinator",
+        abstract: "Run a sweep's coordinator for workers on other machines to connect to.",
+        discussion: """
+            The journal is runs/<name>/sweep.sqlite. Started again on the same sweep it resumes: \
+            finished trials are not rerun. Workers: lottery worker --connect tcp://THIS-HOST:PORT
+            """)
+
+    @Argument(help: "The sweep file, e.g. sweeps/quickstart.yaml.")
+    var sweep: String
+
+    @Option(help: "Where to listen, e.g. tcp://0.0.0.0:5555.")
+    var bind = "tcp://0.0.0.0:5555"
+
+    @OptionGroup var options: CoordinatorOptions
+
+    func run() async throws {
+        let logger = makeLogger("lottery.coordinator", level: options.logLevel)
+        let sweep = try loadSweep(self.sweep)
+        let service = try CoordinatorService(
+            sweep: sweep, configuration: options.configuration(endpoint: bind, sweepName: sweep.name),
+            fingerprints: localFingerprints(Plan(sweep)), logger: logger)
+        let signals = onTerminationSignals { _ in service.stop() }
+        let outcome = try await service.run()
+        withExtendedLifetime(signals) {}
+        print(outcome.text(runFolder: service.configuration.runFolder))
+        if !outcome.finished || outcome.failed > 0 { throw ExitCode(1) }
+    }
+}
+
+/// Options every command that coordinates shares.
+struct CoordinatorOptions: ParsableArguments {
+    @Option(help: "Folder of run folders; a sweep's is RUNS/<name>.")
+    var runs = "runs"
+
+    @Option(help: "Attempts a trial gets before it is marked failed.")
+    var maxAttempts = 3
+
+    @Option(help: "Different trials a worker may fail in a row before it is quarantined.")
+    var quarantineAfter = 3
+
+    @Option(help: "Seconds of silence after which a worker is dead and loses its leases.")
+    var deadAfter = 5.0
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
+        guard quarantineAfter >= 1 else { throw ValidationError("--quarantine-after must be at least 1") }
+        guard deadAfter > 1 else { throw ValidationError("--dead-after must be more than 1 second (the heartbeat)") }
+    }
+
+    func configuration(endpoint: String, sweepName: String) -> CoordinatorConfiguration {
+        CoordinatorConfiguration(
+            endpoint: endpoint, runFolder: runs + "/" + sweepName,
+            scheduler: .init(maxAttempts: maxAttempts, quarantineAfter: quarantineAfter),
+            deadAfter: .milliseconds(Int64(deadAfter * 1000)))
+    }
+}
+
+extension SweepOutcome {
+    func text(runFolder: String) -> String {
+        var lines = ["\(done) of \(total) trials done" + (failed > 0 ? ", \(failed) failed" : "")
+                     + (skipped > 0 ? ", \(skipped) skipped" : "") + (finished ? "" : " (stopped before the end)")]
+        lines.append("journal: \(runFolder)/sweep.sqlite   (lottery status \(runFolder))")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import Journal
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "What a sweep's journal says, while it runs or after.")
+
+    @Argument(help: "The run folder, e.g. runs/quickstart (or its sweep.sqlite).")
+    var folder: String
+
+    @Option(help: "Recent events to show.")
+    var events = 10
+
+    func run() throws {
+        let path = folder.hasSuffix(".sqlite") ? folder : folder + "/sweep.sqlite"
+        let journal: Journal
+        do {
+            journal = try Journal(readOnly: path)
+        } catch {
+            throw ValidationError("\(path): \(error)")
+        }
+        let trials = try journal.trials()
+        let name = try journal.meta("sweep_name") ?? "?"
+        let file = try journal.meta("sweep_file") ?? "?"
+        var counts: [TrialState: Int] = [:]
+        for trial in trials { counts[trial.state, default: 0] += 1 }
+        print("sweep \(name) (\(file)), journal \(path)")
+        print(TrialState.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: " · ")
+              + " · total \(trials.count)")
+        print("metric points \(try journal.metricCount())")
+        let counters = try journal.counters()
+        let dropped = counters.filter { $0.key.hasPrefix("dropped:") }
+        if dropped.isEmpty {
+            print("dropped messages: none")
+        } else {
+            print("dropped messages: " + dropped.sorted { $0.key < $1.key }
+                .map { "\($0.key.dropFirst("dropped:".count)) \($0.value)" }.joined(separator: ", "))
+        }
+        let failed = trials.filter { $0.state == .failed }
+        for trial in failed.prefix(10) {
+            print("failed \(trial.id) level \(trial.planned.level) \(trial.planned.branch) after \(trial.attempts) attempts: "
+                  + (trial.error ?? "?"))
+        }
+        let running = trials.filter { $0.state == .running }
+        for trial in running.prefix(10) {
+            print("running \(trial.id) level \(trial.planned.level) \(trial.planned.branch) on \(trial.worker ?? "?") "
+                  + "(attempt \(trial.attempts))")
+        }
+        let recent = try journal.events(last: events)
+        if !recent.isEmpty { print("recent events:") }
+        let formatter = ISO8601DateFormatter()
+        for event in recent {
+            let time = formatter.string(from: Date(timeIntervalSince1970: event.at))
+            print("  \(time) \(event.kind) \(event.trial ?? "") \(event.worker ?? ""): \(event.message)")
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Worker
+
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Train trials for a coordinator until it says the sweep is done.",
+        discussion: "SIGTERM hands the running trials back (or finishes them first, with --drain).")
+
+    @Option(help: "The coordinator, e.g. tcp://head:5555.")
+    var connect: String
+
+    @Option(help: "This worker's name in logs and the journal (default: the host name).")
+    var name: String?
+
+    @Option(help: "Trials trained at once, each on its own thread.")
+    var slots = 1
+
+    @Option(help: "OpenBLAS threads (one per worker is fastest for these sizes; run one worker per core).")
+    var threads = 1
+
+    @Option(help: "Where a dataset is on this machine, as NAME=FOLDER (repeatable).")
+    var data: [String] = []
+
+    @Flag(help: "On SIGTERM, finish the running trials and deliver their results before leaving.")
+    var drain = false
+
+    @Option(help: "Log level.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        guard slots >= 1 else { throw ValidationError("--slots must be at least 1") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        for entry in data where !entry.contains("=") {
+            throw ValidationError("--data takes NAME=FOLDER, e.g. --data mnist=/data/mnist; got '\(entry)'")
+        }
+    }
+
+    func run() async throws {
+        let logger = makeLogger("lottery.worker", level: logLevel)
+        var folders: [String: String] = [:]
+        for entry in data {
+            let parts = entry.split(separator: "=", maxSplits: 1)
+            folders[String(parts[0])] = String(parts[1])
+        }
+        let host = ProcessInfo.processInfo.hostName
+        let service = WorkerService(configuration: WorkerConfiguration(
+            endpoint: connect, name: name ?? host, host: host, slots: slots, threads: threads, dataFolders: folders),
+            logger: logger)
+        let drain = self.drain
+        let signals = onTerminationSignals { _ in service.terminate(drain: drain) }
+        let ending = try await service.run()
+        withExtendedLifetime(signals) {}
+        if case .rejected(let reason) = ending {
+            FileHandle.standardError.write(Data("lottery worker: rejected: \(reason)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
+
+import Logging
