@@ -77,6 +77,7 @@ let package = Package(
             ]
         ),
 
+        .testTarget(name: "ClusterTests", dependencies: ["Wire", "Journal", "SweepPlan"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "SweepPlan"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "SweepPlan"]),
         .testTarget(name: "SweepPlanTests", dependencies: ["SweepPlan"]),

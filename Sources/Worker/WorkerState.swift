@@ -30,6 +30,9 @@ struct WorkerState {
     private var unacknowledged: [TrialAttempt: (message: WireMessage, sentAt: ContinuousClock.Instant)] = [:]
     private var cache: ArtifactCache
     private var draining = false
+    /// When the last HELLO went out unanswered: messages queued while the
+    /// coordinator was away each draw an `unknown-worker`, and one HELLO answers all.
+    private var helloSentAt: ContinuousClock.Instant?
     private var ending: WorkerService.Ending?
 
     init(configuration: WorkerConfiguration, datasets: [String: SHA256Digest], logger: Logger) {
@@ -90,6 +93,7 @@ struct WorkerState {
         }
         send(.hello(.init(worker: configuration.name, host: configuration.host, slots: configuration.slots,
                           threads: configuration.threads, datasets: datasets, running: leases)))
+        helloSentAt = .now
     }
 
     private mutating func handle(frames: [[UInt8]], send: @escaping (WireMessage) -> Void,
@@ -107,6 +111,7 @@ struct WorkerState {
                 logger.info("welcomed by coordinator \(welcome.coordinator) for sweep \(welcome.sweep)")
             }
             coordinator = welcome.coordinator
+            helloSentAt = nil
             heartbeat = welcome.heartbeatInterval
             deadAfter = welcome.deadAfter
             for (attempt, entry) in unacknowledged {
@@ -116,6 +121,7 @@ struct WorkerState {
             send(.ready(.init(free: free)))
         case .reject(let rejection):
             if rejection.reason == .unknownWorker {
+                if let helloSentAt, ContinuousClock.now - helloSentAt < .seconds(2) { break }
                 logger.info("the coordinator does not know this worker (it restarted?); saying hello again")
                 sayHello(send)
             } else {

@@ -77,7 +77,7 @@ final class WorkerPool: Sendable {
             process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
             process.arguments = ["worker", "--connect", endpoint, "--name", "local-\(index)", "--threads", "\(threads)"]
             let log = logFolder + "/worker-\(index).log"
-            FileManager.default.createFile(atPath: log, contents: nil)
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
             handle.seekToEndOfFile()
             process.standardOutput = handle
