@@ -59,17 +59,20 @@ let package = Package(
             swiftSettings: trainerSettings
         ),
         .target(name: "Journal", dependencies: ["CSQLite", "SweepPlan"]),
+        .target(name: "Reports", dependencies: ["Journal", "SweepPlan"]),
         .executableTarget(
             name: "lottery",
             dependencies: [
                 "SweepPlan",
                 "Trainer",
                 "Journal",
+                "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "JournalTests", dependencies: ["Journal", "SweepPlan"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Journal", "SweepPlan"]),
         .testTarget(name: "SweepPlanTests", dependencies: ["SweepPlan"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "SweepPlan", "CZlib"]),
     ]

@@ -7,7 +7,7 @@ struct Lottery: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lottery",
         abstract: "Run Lottery Ticket Hypothesis experiments: train, prune, reset, repeat.",
-        subcommands: [ExpandCommand.self, TrainCommand.self, BenchCommand.self])
+        subcommands: [ExpandCommand.self, TrainCommand.self, BenchCommand.self, ReportCommand.self])
 
     static func main() {
         if let reason = BLASKernel.unsupportedCPUReason() {
