@@ -93,10 +93,10 @@ final class JournalFixture {
     }
 
     /// Marks every descendant of `trial` skipped, as the coordinator does after a final failure.
-    func skipDescendants(of trial: PlannedTrial) throws {
+    func skipDescendants(of trial: PlannedTrial, failed: TrialID? = nil) throws {
         for child in plan.children(of: trial.id) {
-            try journal.recordSkipped(child.id, reason: "ancestor \(trial.id) failed", at: tick())
-            try skipDescendants(of: child)
+            try journal.recordSkipped(child.id, reason: "ancestor \(failed ?? trial.id) failed", at: tick())
+            try skipDescendants(of: child, failed: failed ?? trial.id)
         }
     }
 
