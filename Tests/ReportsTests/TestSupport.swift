@@ -226,3 +226,50 @@ final class XMLNode {
         }
     }
 }
+
+extension JournalFixture {
+    /// The tiny sweep with every trial done, with round numbers (test accuracy at early stop):
+    ///
+    /// | trials | seed 0 | seed 1 |
+    /// |---|---|---|
+    /// | dense (shared) | 0.5, iteration 100 | 0.75, iteration 200 |
+    /// | fc 0.2 ticket L1, L2 | 0.625, 0.62 | 0.625, 0.625 |
+    /// | fc 0.2 reinit L1 (#0, #1) | 0.25, 0.5 | 0.75, 1.0 |
+    /// | fc 0.2 reinit L2 | 0.5 each | 0.5 each |
+    /// | fc 0.5 ticket L1, L2 | 0.625, 0.5 | 0.625, 0.5 |
+    /// | fc 0.5 reinit | 0.25 each | 0.25 each |
+    ///
+    /// So the dense mean is 0.625: at fc 0.2 the ticket matches it (within 0.5 points) at both
+    /// levels, reinit at level 1 only; at fc 0.5 the ticket at level 1 only, reinit never.
+    /// Early stop is at iteration 100 except where the table says; weights remaining are the
+    /// plan's expected ones.
+    static func finished() throws -> JournalFixture {
+        let fixture = try JournalFixture()
+        for trial in fixture.plan.trials {
+            let seed = Int(trial.recipe.seed)
+            let fc = trial.parameter("pruning.rates.fc")
+            let accuracy: Double
+            switch (trial.branch, fc, trial.level) {
+            case (.dense, _, _): accuracy = [0.5, 0.75][seed]
+            case (.ticket, "0.2", 1): accuracy = 0.625
+            case (.ticket, "0.2", _): accuracy = [0.62, 0.625][seed]
+            case (.control(_, let replicate), "0.2", 1): accuracy = [[0.25, 0.5], [0.75, 1.0]][seed][replicate]
+            case (.control, "0.2", _): accuracy = 0.5
+            case (.ticket, _, 1): accuracy = 0.625
+            case (.ticket, _, _): accuracy = 0.5
+            default: accuracy = 0.25
+            }
+            let earlyStop = trial.branch == .dense ? [100, 200][seed] : 100
+            try fixture.finish(trial, accuracy: accuracy, earlyStop: earlyStop, layers: layers(fraction: trial.weightsRemaining),
+                               points: points(test: [0.1, accuracy, accuracy - 0.0625]))
+        }
+        return fixture
+    }
+
+    /// LeNet-300-100's layers with `fraction` of the fc layers left and the output layer whole.
+    static func layers(fraction: Double) -> [LayerDensity] {
+        [LayerDensity(name: "fc1", kind: .fc, remaining: Int((235_200 * fraction).rounded()), total: 235_200),
+         LayerDensity(name: "fc2", kind: .fc, remaining: Int((30_000 * fraction).rounded()), total: 30_000),
+         LayerDensity(name: "output", kind: .output, remaining: 1_000, total: 1_000)]
+    }
+}
