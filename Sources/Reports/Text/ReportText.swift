@@ -44,7 +44,7 @@ struct ReportText {
         guard size.finishedLevels > 0 else { return "no finished trials yet" }
         let matching = size.sparsestMatching.map { "matches dense down to \(Self.at($0))" }
             ?? "never within \(Self.points(options.tolerance)) points of dense"
-        let below = size.firstBelow.map { "falls below from \(Self.at($0))" } ?? "never below"
+        let below = size.firstBelow.map { "first below at \(Self.at($0))" } ?? "never below"
         return matching + "; " + below
     }
 
