@@ -41,6 +41,10 @@ import Testing
 
         let quarters = PlotScale.linear(covering: [0, 11])
         #expect(quarters.tickLabels == ["0.0", "2.5", "5.0", "7.5", "10.0", "12.5"])
+        let iterations = PlotScale.linear(covering: [1_300, 2_400])
+        #expect(iterations.tickLabels == ["1250", "1500", "1750", "2000", "2250", "2500"])
+        let small = PlotScale.linear(covering: [0.1, 1.3])
+        #expect(small.tickLabels == ["0.00", "0.25", "0.50", "0.75", "1.00", "1.25", "1.50"])
     }
 
     @Test func aSingleValueStillGetsARange() {

@@ -49,7 +49,11 @@ struct PlotScale {
             ticks.append(lower + index * step)
             index += 1
         }
-        let decimals = max(0, -Int(floor(log10(step) + 1e-9))) + (multiple == 2.5 ? 1 : 0)
+        // As many decimals as the step needs: 250 → 0, 2.5 → 1, 0.25 → 2.
+        var decimals = max(0, -Int(floor(log10(step) + 1e-9)))
+        while decimals < 12, abs(step * pow(10, Double(decimals)) - (step * pow(10, Double(decimals))).rounded()) > 1e-6 {
+            decimals += 1
+        }
         let labels = ticks.map { tick in
             let text = String(format: "%.\(decimals)f", abs(tick) < step * 1e-6 ? 0 : tick)
             return text
