@@ -14,8 +14,7 @@ public struct ReportWriter: Sendable {
     public var options: ReportOptions
 
     /// The file names a report writes, in order.
-    public static let fileNames = ["trials.csv", "metrics.csv", "summary.csv",
-                                   "accuracy-vs-weights.svg", "early-stop-vs-weights.svg", "learning-curves.svg"]
+    public static let fileNames = ["trials.csv", "metrics.csv", "summary.csv"] + ReportPlots.fileNames
 
     public init(journalPath: String, options: ReportOptions = ReportOptions()) {
         self.journalPath = journalPath

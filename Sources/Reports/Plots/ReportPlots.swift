@@ -8,11 +8,12 @@ struct ReportPlots {
     let levels: [LevelSummary]
     let options: ReportOptions
 
+    /// The figures' file names, in the order `files` gives them.
+    static let fileNames = ["accuracy-vs-weights.svg", "early-stop-vs-weights.svg", "learning-curves.svg"]
+
     /// File name and SVG text of every figure.
     var files: [(name: String, svg: String)] {
-        [("accuracy-vs-weights.svg", accuracyVersusWeights.svg),
-         ("early-stop-vs-weights.svg", earlyStopVersusWeights.svg),
-         ("learning-curves.svg", learningCurves.svg)]
+        Array(zip(Self.fileNames, [accuracyVersusWeights.svg, earlyStopVersusWeights.svg, learningCurves.svg]))
     }
 
     /// Test accuracy at early stop against weights remaining (the paper's Figures 3 and 4).
