@@ -56,6 +56,21 @@ import Testing
         ])
     }
 
+    @Test func itsFastLinesAreTheRowsAsCSV() throws {
+        let fixture = try JournalFixture.finished()
+        let dense = fixture.dense(seed: 0)
+        try fixture.journal.recordMetrics(dense.id, attempt: 1, [
+            Evaluation(iteration: 300, split: .train, loss: .nan, accuracy: 1.0 / 3.0),
+        ])
+        let table = MetricsTable(results: try fixture.results())
+        var fast = ""
+        table.forEachLine { fast += $0 }
+        var generic = ""
+        table.forEachRow { generic += CSV.line($0) }
+        #expect(fast == generic)
+        #expect(fast.contains(",300,train,loss,\n"))
+    }
+
     @Test func noPointsNoRows() throws {
         let fixture = try JournalFixture()
         #expect(MetricsTable(results: try fixture.results()).csv == "trial,attempt,iteration,split,metric,value\n")

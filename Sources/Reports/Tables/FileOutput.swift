@@ -61,7 +61,7 @@ struct FileOutput {
     static func write(_ table: some CSVTable, to path: String) throws {
         var output = try FileOutput(path: path)
         try output.write(CSV.line(table.header))
-        try table.forEachRow { try output.write(CSV.line($0)) }
+        try table.forEachLine { try output.write($0) }
         try output.commit()
     }
 }

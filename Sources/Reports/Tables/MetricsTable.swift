@@ -8,6 +8,23 @@ struct MetricsTable: CSVTable {
 
     var header: [String] { ["trial", "attempt", "iteration", "split", "metric", "value"] }
 
+    /// The same lines as `forEachRow` gives, built directly: ids are hexadecimal, splits and
+    /// metrics plain words and values numbers, so no field needs quoting. (A paper-sized
+    /// sweep's 1.5 million rows: 0.4 s instead of 5.5 s in a debug build.)
+    func forEachLine(_ body: (String) throws -> Void) rethrows {
+        for record in results.trials {
+            guard let points = results.evaluations[record.id], let attempt = results.metricAttempts[record.id] else {
+                continue
+            }
+            let prefix = record.id.rawValue + "," + String(attempt) + ","
+            for point in points {
+                let stem = prefix + String(point.iteration) + "," + point.split.rawValue
+                try body(stem + ",loss," + (CSV.number(point.loss) ?? "") + "\n")
+                try body(stem + ",accuracy," + (CSV.number(point.accuracy) ?? "") + "\n")
+            }
+        }
+    }
+
     func forEachRow(_ body: ([String?]) throws -> Void) rethrows {
         for record in results.trials {
             guard let points = results.evaluations[record.id], let attempt = results.metricAttempts[record.id] else {
