@@ -70,6 +70,27 @@ import Testing
         #expect(ticket.figures.isEmpty)
     }
 
+    @Test func aLevelSharedByBothMethodsCountsAsEachConfigsMethod() throws {
+        let fixture = try JournalFixture(yaml: """
+            dataset: fashion-mnist
+            model: lenet-300-100
+            training: {length: 200it, eval_every: 100}
+            pruning: {method: [iterative, one-shot]}
+            levels: 2
+            """)
+        for trial in fixture.plan.trials { try fixture.finish(trial, accuracy: 0.5) }
+        let results = try fixture.results()
+        let byConfig = LevelSummary.all(results, grouping: try Grouping(plan: results.plan, axes: nil))
+        #expect(byConfig.map { "\($0.group) \($0.level) \($0.branch.rawValue) \($0.trials.count)" } == [
+            "0 0 dense 1", "0 1 ticket 1", "0 2 ticket 1",
+            "1 0 dense 1", "1 1 one-shot 1", "1 2 one-shot 1",
+        ])
+        let pooled = LevelSummary.all(results, grouping: try Grouping(plan: results.plan, axes: []))
+        #expect(pooled.map { "\($0.level) \($0.branch.rawValue) \($0.trials.count)" } == [
+            "0 dense 1", "1 ticket 1", "1 one-shot 1", "2 ticket 1", "2 one-shot 1",
+        ])
+    }
+
     @Test func poolingConfigsCountsASharedTrialOnce() throws {
         let fixture = try JournalFixture.finished()
         let results = try fixture.results()

@@ -19,7 +19,9 @@ public struct LevelSummary: Sendable, Hashable {
 
     /// Every group × level × branch kind that has trials, ordered by group, level, branch. A
     /// trial shared by several configs (the dense run of configs that differ only in pruning
-    /// rate) is in each of their groups, once per group.
+    /// rate) is in each of their groups, once per group. A pruned level counts as each chain's
+    /// method has it: level 1 is the same trial for iterative and one-shot pruning, and is a
+    /// `ticket` in an iterative config's group and `one-shot` in a one-shot config's.
     public static func all(_ results: SweepResults, grouping: Grouping) -> [LevelSummary] {
         struct Key: Hashable, Comparable {
             var group: Int, level: Int, branch: BranchKind
@@ -27,11 +29,16 @@ public struct LevelSummary: Sendable, Hashable {
         }
         var members: [Key: [TrialRecord]] = [:]
         for record in results.trials {
-            let groups = grouping.groups(ofConfigs: results.configs(of: record.planned))
-            for group in groups {
-                members[Key(group: group, level: record.planned.level, branch: BranchKind(record.planned.branch)),
-                        default: []].append(record)
+            var keys: Set<Key> = []
+            for index in record.planned.chains where results.plan.chains.indices.contains(index) {
+                let chain = results.plan.chains[index]
+                var branch = BranchKind(record.planned.branch)
+                if branch.isPrunedLevel { branch = chain.method == .iterative ? .ticket : .oneShot }
+                for group in grouping.groups(ofConfigs: [chain.config]) {
+                    keys.insert(Key(group: group, level: record.planned.level, branch: branch))
+                }
             }
+            for key in keys { members[key, default: []].append(record) }
         }
         return members.keys.sorted().map { key in
             let records = members[key]!
