@@ -15,7 +15,7 @@ import Testing
 
     @Test func header() throws {
         let fixture = try JournalFixture()
-        #expect(try table(fixture).header == ["group", "pruning.rates.fc", "level", "branch", "trials", "n",
+        #expect(try table(fixture).header == ["config", "pruning.rates.fc", "level", "branch", "trials", "n",
                                               "planned_weights_remaining_pct"] + Self.figureColumns)
         #expect(try table(fixture, groupBy: []).header == ["group", "level", "branch", "trials", "n",
                                                            "planned_weights_remaining_pct"] + Self.figureColumns)
@@ -33,7 +33,7 @@ import Testing
             "0.5625", (0.03125).squareRoot().description, "0.4375", "0.6875",
             "0.5", "0.0", "0.5", "0.5",
         ])
-        let reinit = try #require(csv.dictionaries.first { $0["group"] == "0" && $0["level"] == "1" && $0["branch"] == "reinit" })
+        let reinit = try #require(csv.dictionaries.first { $0["config"] == "0" && $0["level"] == "1" && $0["branch"] == "reinit" })
         #expect(reinit["pruning.rates.fc"] == "0.2")
         #expect(reinit["trials"] == "4" && reinit["n"] == "4")
         #expect(reinit["early_stop_test_accuracy_mean"] == "0.625")

@@ -43,7 +43,8 @@ struct ReportPlots {
             for kind in kinds {
                 let members = (kind.isPrunedLevel ? dense : []) + rows.filter { $0.branch == kind }
                 let points = members.compactMap { row -> PlotPoint? in
-                    guard let x = row.figures[.weightsRemaining]?.mean, let y = row.figures[figure] else { return nil }
+                    // A log axis has no place for 0% (nor anything to say about it).
+                    guard let x = row.figures[.weightsRemaining]?.mean, x > 0, let y = row.figures[figure] else { return nil }
                     return PlotPoint(x: x, y: y.mean * scale, low: y.min * scale, high: y.max * scale)
                 }
                 let label = grouping.groups.count > 1 ? "\(grouping.legendLabel(of: group)) · \(kind.rawValue)" : kind.rawValue

@@ -50,18 +50,33 @@ struct FileOutput {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// Removes the partial file after a failure.
+    func abandon() {
+        try? handle.close()
+        try? FileManager.default.removeItem(atPath: partialPath)
+    }
+
     /// Writes `text` to `path` in one go.
     static func write(_ text: String, to path: String) throws {
-        var output = try FileOutput(path: path)
-        try output.write(text)
-        try output.commit()
+        try writing(to: path) { try $0.write(text) }
     }
 
     /// Writes `table` as CSV to `path`, a row at a time.
     static func write(_ table: some CSVTable, to path: String) throws {
+        try writing(to: path) { output in
+            try output.write(CSV.line(table.header))
+            try table.forEachLine { try output.write($0) }
+        }
+    }
+
+    static func writing(to path: String, _ body: (inout FileOutput) throws -> Void) throws {
         var output = try FileOutput(path: path)
-        try output.write(CSV.line(table.header))
-        try table.forEachLine { try output.write($0) }
-        try output.commit()
+        do {
+            try body(&output)
+            try output.commit()
+        } catch {
+            output.abandon()
+            throw error
+        }
     }
 }

@@ -1,11 +1,12 @@
 /// `summary.csv`: one row per group × level × branch kind, with statistics over seeds (and
-/// control replicates) of the key figures of its done trials.
+/// control replicates) of the key figures of its done trials. The first column is `config`
+/// when each group is one config (the default), `group` when `--group-by` pools configs.
 struct SummaryTable: CSVTable {
     let grouping: Grouping
     let levels: [LevelSummary]
 
     var header: [String] {
-        ["group"] + grouping.axes + ["level", "branch", "trials", "n", "planned_weights_remaining_pct"]
+        [grouping.isByConfig ? "config" : "group"] + grouping.axes + ["level", "branch", "trials", "n", "planned_weights_remaining_pct"]
             + KeyFigure.allCases.flatMap { figure in ["mean", "std", "min", "max"].map { "\(figure.column)_\($0)" } }
     }
 
