@@ -53,6 +53,15 @@ import Testing
         #expect(root.all("text").map(\.text).contains("no finished trials yet"))
     }
 
+    @Test func aLongLegendMakesThePictureTaller() throws {
+        var plot = Self.plot
+        plot.series = (0..<40).map { PlotSeries(label: "series \($0)", color: "#000", dash: nil, points: []) }
+        let root = try #require(XMLNode.parse(plot.svg))
+        let height = try #require(root.attributes["height"].flatMap(Double.init))
+        let lastLegendY = try #require(root.all("text").last?.attributes["y"].flatMap(Double.init))
+        #expect(lastLegendY < height)
+    }
+
     @Test func bandsShadeTheRangeOfCurves() throws {
         let plot = LinePlot(title: "curves", xLabel: "Training iteration", yLabel: "Test accuracy (%)", xKind: .linear,
                             series: [PlotSeries(label: "level 0", color: "#4e79a7", dash: nil, points: [

@@ -31,7 +31,8 @@ struct LinePlot {
         let longest = series.map(\.label.count).max() ?? 0
         let legendWidth = series.isEmpty ? 0 : max(120, Double(longest) * 7.3 + 48)
         let width = Self.left + Self.plotWidth + Self.legendGap + legendWidth + 12
-        let height = Self.top + Self.plotHeight + Self.bottom
+        // A long legend (many configs × branches) makes the picture taller rather than spill out.
+        let height = max(Self.top + Self.plotHeight + Self.bottom, Self.top + 10 + Double(series.count) * 22 + 12)
         var document = SVGDocument(width: width, height: height)
         let left = Self.left, top = Self.top, plotWidth = Self.plotWidth, plotHeight = Self.plotHeight
         func px(_ x: Double) -> Double { left + xScale.fraction(x) * plotWidth }
