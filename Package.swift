@@ -63,6 +63,7 @@ let package = Package(
         .target(name: "Journal", dependencies: ["CSQLite", "SweepPlan"]),
         .target(name: "Coordinator", dependencies: ["Wire", "Journal", "SweepPlan", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Worker", dependencies: ["Wire", "Trainer", "SweepPlan", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Reports", dependencies: ["Journal", "SweepPlan"]),
         .executableTarget(
             name: "lottery",
             dependencies: [
@@ -72,6 +73,7 @@ let package = Package(
                 "Wire",
                 "Coordinator",
                 "Worker",
+                "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -80,6 +82,7 @@ let package = Package(
         .testTarget(name: "ClusterTests", dependencies: ["Wire", "Journal", "SweepPlan"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "SweepPlan"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "SweepPlan"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Journal", "SweepPlan"]),
         .testTarget(name: "SweepPlanTests", dependencies: ["SweepPlan"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "SweepPlan", "CZlib"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "SweepPlan"]),

@@ -82,8 +82,11 @@ public final class Journal {
             var added: [TrialID] = []
             for (position, trial) in plan.trials.enumerated() {
                 if known.contains(trial.id.rawValue) {
-                    try db.run("UPDATE trials SET position = ?, in_plan = 1 WHERE id = ?",
-                               [.integer(Int64(position)), .text(trial.id.rawValue)])
+                    // The same trial in a changed file may belong to other chains, with other
+                    // axis values: keep its planned form current, as its position.
+                    try db.run("UPDATE trials SET position = ?, in_plan = 1, planned = ? WHERE id = ?",
+                               [.integer(Int64(position)), .text(String(decoding: try encoder.encode(trial), as: UTF8.self)),
+                                .text(trial.id.rawValue)])
                     continue
                 }
                 added.append(trial.id)

@@ -7,7 +7,8 @@ struct Lottery: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lottery",
         abstract: "Run Lottery Ticket Hypothesis experiments: train, prune, reset, repeat.",
-        subcommands: [RunCommand.self, CoordinatorCommand.self, WorkerCommand.self, StatusCommand.self, ExpandCommand.self, TrainCommand.self, BenchCommand.self])
+        subcommands: [RunCommand.self, CoordinatorCommand.self, WorkerCommand.self, StatusCommand.self,
+                      ReportCommand.self, ExpandCommand.self, TrainCommand.self, BenchCommand.self])
 
     static func main() async {
         if let reason = BLASKernel.unsupportedCPUReason() {

@@ -1,0 +1,24 @@
+import Foundation
+
+/// Count, mean, sample standard deviation, minimum and maximum of some numbers.
+public struct Statistics: Hashable, Sendable {
+    public var n: Int
+    public var mean: Double
+    /// Sample standard deviation (divides by n − 1); nil when n < 2.
+    public var std: Double?
+    public var min: Double
+    public var max: Double
+
+    /// The statistics of the finite `values`; nil when there are none.
+    public init?(_ values: [Double]) {
+        let finite = values.filter(\.isFinite)
+        guard let first = finite.first else { return nil }
+        n = finite.count
+        mean = finite.reduce(0, +) / Double(n)
+        let mean = mean
+        // Two passes: the squared deviations from the mean, not E[x²] − E[x]², which cancels.
+        std = n < 2 ? nil : (finite.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1)).squareRoot()
+        min = finite.reduce(first) { Swift.min($0, $1) }
+        max = finite.reduce(first) { Swift.max($0, $1) }
+    }
+}

@@ -1,0 +1,49 @@
+/// A table written as CSV: a header row, then rows produced one at a time (so a table of a
+/// million metric points never sits in memory as cells).
+protocol CSVTable {
+    var header: [String] { get }
+    /// Calls `body` with each row, as many cells as the header; nil is an empty cell.
+    func forEachRow(_ body: ([String?]) throws -> Void) rethrows
+    /// Calls `body` with each row as a CSV line. A table of many rows whose fields never need
+    /// quoting may build the lines itself, faster.
+    func forEachLine(_ body: (String) throws -> Void) rethrows
+}
+
+extension CSVTable {
+    func forEachLine(_ body: (String) throws -> Void) rethrows {
+        try forEachRow { try body(CSV.line($0)) }
+    }
+
+    /// The whole table as CSV text.
+    var csv: String {
+        var text = CSV.line(header)
+        forEachLine { text += $0 }
+        return text
+    }
+}
+
+/// The CSV rules of every table: RFC 4180 quoting (a field with a comma, a quote or a line
+/// break is quoted, quotes doubled), lines ending in `\n`, numbers with a `.` decimal point
+/// at full precision, and an empty cell for a missing or non-finite value.
+enum CSV {
+    /// One row, with its line ending.
+    static func line(_ cells: [String?]) -> String {
+        cells.map { field($0 ?? "") }.joined(separator: ",") + "\n"
+    }
+
+    static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacing("\"", with: "\"\"") + "\""
+    }
+
+    /// Swift's shortest representation that reads back as the same Double (`0.1`, `1e-05`);
+    /// nil for nil, NaN and infinities.
+    static func number(_ value: Double?) -> String? {
+        guard let value, value.isFinite else { return nil }
+        return value.description
+    }
+
+    static func number(_ value: Int?) -> String? {
+        value.map(String.init)
+    }
+}
