@@ -2,6 +2,7 @@ import ArgumentParser
 import Coordinator
 import Foundation
 import Logging
+import Reports
 import SweepPlan
 
 struct CoordinatorCommand: AsyncParsableCommand {
@@ -30,6 +31,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let signals = onTerminationSignals { _ in service.stop() }
         let outcome = try await service.run()
         withExtendedLifetime(signals) {}
+        if outcome.finished { writeReport(runFolder: service.configuration.runFolder) }
         print(outcome.text(runFolder: service.configuration.runFolder))
         if !outcome.finished || outcome.failed > 0 { throw ExitCode(1) }
     }
@@ -63,6 +65,17 @@ struct CoordinatorOptions: ParsableArguments {
             endpoint: endpoint, runFolder: runs + "/" + sweepName,
             scheduler: .init(maxAttempts: maxAttempts, quarantineAfter: quarantineAfter),
             deadAfter: .milliseconds(Int64(deadAfter * 1000)))
+    }
+}
+
+/// Writes the sweep's tables and plots and prints the report's summary; a report
+/// that cannot be written is said, and the sweep's own outcome stands.
+func writeReport(runFolder: String) {
+    do {
+        let report = try ReportWriter(runFolder: runFolder).write()
+        print(report.text, terminator: "")
+    } catch {
+        FileHandle.standardError.write(Data("lottery: the report could not be written: \(error)\n".utf8))
     }
 }
 

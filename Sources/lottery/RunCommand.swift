@@ -1,6 +1,7 @@
 import ArgumentParser
 import Coordinator
 import Foundation
+import Reports
 import SweepPlan
 import Synchronization
 
@@ -52,6 +53,7 @@ struct RunCommand: AsyncParsableCommand {
         let outcome = try await service.run()
         withExtendedLifetime(signals) {}
         await pool.waitForExit(timeout: .seconds(10))
+        writeReport(runFolder: configuration.runFolder)
         print(outcome.text(runFolder: configuration.runFolder))
         print("worker logs: \(logs)/")
         if !outcome.finished || outcome.failed > 0 { throw ExitCode(1) }
