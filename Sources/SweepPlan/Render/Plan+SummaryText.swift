@@ -5,7 +5,11 @@ extension Plan {
         var lines: [(String, String)] = []
         lines.append(("sweep", "\(name) (\(file))"))
         for axis in axes {
-            lines.append(("axis", "\(axis.name): " + axis.values.joined(separator: ", ")))
+            // Long axes (hundreds of seeds) are cut to their ends.
+            let values = axis.values.count <= 12 ? axis.values.joined(separator: ", ")
+                : (axis.values.prefix(5) + ["…"] + axis.values.suffix(2)).joined(separator: ", ")
+                    + " (\(axis.values.count) values)"
+            lines.append(("axis", "\(axis.name): " + values))
         }
         lines.append(("configs", Self.grouped(summary.configs)))
         lines.append(("chains", "\(Self.grouped(summary.chains)) (configs × seeds)"))
