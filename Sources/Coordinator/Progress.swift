@@ -95,7 +95,7 @@ final class Progress: @unchecked Sendable {
 
     private func statusLine(scheduler: Scheduler, workers: Int, final: Bool = false) -> String {
         let counts = scheduler.counts
-        let elapsed = (ContinuousClock.now - started).seconds
+        let elapsed = (ContinuousClock.now - started).inSeconds
         let newlyDone = doneNow - doneAtStart
         let perHour = elapsed > 0 ? Double(newlyDone) / elapsed * 3600 : 0
         let remaining = (counts[.pending] ?? 0) + (counts[.running] ?? 0)
@@ -118,12 +118,5 @@ final class Progress: @unchecked Sendable {
         if total >= 3600 { return "\(total / 3600)h\(String(format: "%02d", total % 3600 / 60))m" }
         if total >= 60 { return "\(total / 60)m\(String(format: "%02d", total % 60))s" }
         return "\(total)s"
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
     }
 }

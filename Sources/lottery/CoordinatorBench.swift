@@ -113,10 +113,3 @@ struct CoordinatorBench: ParsableCommand {
         return (cpu, Double(usage.ru_maxrss))
     }
 }
-
-extension Duration {
-    var inSeconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
-    }
-}

@@ -52,7 +52,7 @@ public struct TrainerBenchmark {
             network.forwardBackward(labels: batcher.labels, rows: batch)
             optimizer.step(learningRate: training.optimizer.learningRate)
         }
-        return Double(steps * batch) / (clock.now - start).seconds
+        return Double(steps * batch) / (clock.now - start).inSeconds
     }
 
     /// Samples per second if a step were its matrix products only: the same
@@ -89,7 +89,7 @@ public struct TrainerBenchmark {
                 }
             }
         }
-        return Double(steps * rows) / (clock.now - start).seconds
+        return Double(steps * rows) / (clock.now - start).inSeconds
     }
 
     /// Floating-point operations of one training step's matrix products.
@@ -108,18 +108,6 @@ public struct TrainerBenchmark {
 
 /// Peak resident memory of this process so far, in bytes (VmHWM), if known.
 public func peakResidentBytes() -> Int? {
-    guard let file = fopen("/proc/self/status", "r") else { return nil }
-    defer { fclose(file) }
-    var line: UnsafeMutablePointer<CChar>? = nil
-    var capacity = 0
-    defer { free(line) }
-    while getline(&line, &capacity, file) > 0 {
-        guard let line else { break }
-        let text = String(cString: line)
-        if text.hasPrefix("VmHWM:") {
-            let digits = text.filter(\.isNumber)
-            return Int(digits).map { $0 * 1024 }
-        }
-    }
-    return nil
+    guard let line = ProcFile.lines("/proc/self/status").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+    return Int(line.filter(\.isNumber)).map { $0 * 1024 }
 }

@@ -51,19 +51,8 @@ public enum BLASKernel {
     }
 
     private static func cpuFlags() -> Set<String>? {
-        guard let file = fopen("/proc/cpuinfo", "r") else { return nil }
-        defer { fclose(file) }
-        var line: UnsafeMutablePointer<CChar>? = nil
-        var capacity = 0
-        defer { free(line) }
-        while getline(&line, &capacity, file) > 0 {
-            guard let line else { break }
-            let text = String(cString: line)
-            if text.hasPrefix("flags") {
-                let value = text.split(separator: ":", maxSplits: 1).last ?? ""
-                return Set(value.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
-            }
-        }
-        return nil
+        guard let line = ProcFile.lines("/proc/cpuinfo").first(where: { $0.hasPrefix("flags") }) else { return nil }
+        let value = line.split(separator: ":", maxSplits: 1).last ?? ""
+        return Set(value.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
     }
 }

@@ -100,7 +100,7 @@ public struct TrainingLoop {
                 evaluate(at: done)
             }
         }
-        let seconds = (clock.now - start).seconds
+        let seconds = (clock.now - start).inSeconds
         return TrainingOutcome(
             summary: RunSummary(evaluations: evaluations, iterations: total, densities: network.densities, seconds: seconds),
             evaluations: evaluations, finalWeights: Weights(of: network), keptWeights: kept)
@@ -126,12 +126,5 @@ extension RunSummary {
             finalTestAccuracy: test.last?.accuracy ?? .nan,
             layers: densities,
             seconds: seconds)
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
     }
 }

@@ -103,10 +103,3 @@ public final class InstantWorker: @unchecked Sendable {
         }
     }
 }
-
-extension Duration {
-    var inSeconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
-    }
-}
