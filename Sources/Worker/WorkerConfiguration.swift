@@ -16,14 +16,15 @@ public struct WorkerConfiguration: Sendable {
     public var dataFolders: [String: String]
     /// Datasets to fingerprint for `HELLO` at start, besides those in `dataFolders`.
     public var announcedDatasets: [String]
-    /// Bytes of artifacts kept for later trials.
+    /// Bytes of artifacts kept for later trials (what is evicted is fetched
+    /// again if a later trial needs it).
     public var artifactCacheBytes: Int
     /// How often unacknowledged results are sent again.
     public var resendInterval: Duration
 
     public init(endpoint: String, name: String = ProcessInfo.processInfo.hostName, host: String = ProcessInfo.processInfo.hostName,
                 slots: Int = 1, threads: Int = 1, dataFolders: [String: String] = [:],
-                announcedDatasets: [String] = ["fashion-mnist"], artifactCacheBytes: Int = 256 << 20,
+                announcedDatasets: [String] = ["fashion-mnist"], artifactCacheBytes: Int = 32 << 20,
                 resendInterval: Duration = .seconds(5)) {
         self.endpoint = endpoint
         self.name = name

@@ -10,7 +10,10 @@ public final class DatasetCache: Sendable {
 
     public init() {}
 
-    public func dataset(for spec: DataSpec) throws -> Dataset {
+    public func dataset(for requested: DataSpec) throws -> Dataset {
+        // The dataset's standard folder named or implied is the same folder.
+        var spec = requested
+        if spec.path == nil { spec.path = DatasetInfo.named(spec.dataset)?.defaultPath }
         if let dataset = loaded.withLock({ $0[spec] }) { return dataset }
         // Another split of files already read shares their bytes.
         let sameFiles = loaded.withLock { cache in

@@ -28,10 +28,10 @@ public struct IDXFile: Sendable {
         }
         let bytes = try CompressedFile.read(path, limit: 1 << 31)
         fingerprint.update(bytes)
-        return try parse(bytes, path: path, kind: kind)
+        return try parse(consume bytes, path: path, kind: kind)
     }
 
-    static func parse(_ bytes: [UInt8], path: String, kind: Kind) throws -> IDXFile {
+    static func parse(_ bytes: consuming [UInt8], path: String, kind: Kind) throws -> IDXFile {
         let expectedMagic = String(kind.magic, radix: 16).leftPadded(to: 8)
         guard bytes.count >= 4 else {
             throw DataError.truncated(path, expectedBytes: 4, foundBytes: bytes.count)
@@ -54,7 +54,9 @@ public struct IDXFile: Sendable {
         guard found == expected else {
             throw DataError.mismatch(path, "\(found - expected) bytes after the \(expected) the header announces")
         }
-        return IDXFile(dimensions: dimensions, bytes: Array(bytes[headerSize...]))
+        // Drop the header in place: a 47 MB image file is not copied.
+        bytes.removeFirst(headerSize)
+        return IDXFile(dimensions: dimensions, bytes: bytes)
     }
 
     private static func bigEndian(_ bytes: [UInt8], at offset: Int) -> UInt32 {
