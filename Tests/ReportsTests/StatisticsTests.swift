@@ -39,3 +39,12 @@ import Testing
         #expect(statistics.std == 1)
     }
 }
+
+@Suite struct StatisticsOfEqualValuesTests {
+    @Test func equalValuesHaveTheirValueAsMeanAndNoSpread() throws {
+        let value = 51.281367392937646
+        let statistics = try #require(Statistics([value, value, value]))
+        #expect(statistics.mean == value)
+        #expect(statistics.std == 0)
+    }
+}

@@ -14,11 +14,14 @@ public struct Statistics: Hashable, Sendable {
         let finite = values.filter(\.isFinite)
         guard let first = finite.first else { return nil }
         n = finite.count
-        mean = finite.reduce(0, +) / Double(n)
-        let mean = mean
-        // Two passes: the squared deviations from the mean, not E[x²] − E[x]², which cancels.
-        std = n < 2 ? nil : (finite.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1)).squareRoot()
         min = finite.reduce(first) { Swift.min($0, $1) }
         max = finite.reduce(first) { Swift.max($0, $1) }
+        // Equal values have exactly their value as mean and 0 as spread (a rounded
+        // sum would give 51.281…46 and 8.7e-15 for three copies of 51.281…47).
+        mean = min == max ? first : finite.reduce(0, +) / Double(n)
+        let mean = mean
+        // Two passes: the squared deviations from the mean, not E[x²] − E[x]², which cancels.
+        std = n < 2 ? nil : min == max ? 0
+            : (finite.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1)).squareRoot()
     }
 }
