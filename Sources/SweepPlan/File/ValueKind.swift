@@ -92,9 +92,13 @@ extension ValueKind {
             if let word = words.first(where: { $0.lowercased() == trimmed.lowercased() }) {
                 return .success((.word(word), word))
             }
+            // A folder where a name belongs: the name says how to read the files there.
+            let looksLikeFolder = trimmed.contains("/") && words.contains("fashion-mnist")
             return .failure(ValueProblem(
                 code: .unknownName, message: "unknown value '\(text)'; expected \(expected)",
-                suggestion: Suggestion.didYouMean(trimmed, among: words)))
+                suggestion: looksLikeFolder
+                    ? "a folder needs its dataset's name, e.g. dataset: {name: mnist, path: \(trimmed)}"
+                    : Suggestion.didYouMean(trimmed, among: words)))
         case .length, .optionalLength:
             guard let length = Self.length(trimmed) else { return .failure(wrongType(text)) }
             guard length.count > 0 || (self == .optionalLength && length.count == 0) else { return .failure(outOfRange(trimmed)) }
