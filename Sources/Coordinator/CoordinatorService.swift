@@ -91,7 +91,7 @@ public final class CoordinatorService: @unchecked Sendable {
         for (name, digest) in expectedFingerprints {
             try journal.setMeta("fingerprint:\(name)", digest.hex)
         }
-        let records = try journal.trials()
+        let records = try journal.trials(plan: plan)
         for record in records {
             artifactsOf[record.id] = record.artifacts.compactMapValues { SHA256Digest(hex: $0) }
             for (role, digest) in artifactsOf[record.id] ?? [:] { artifactKinds[digest] = role == "mask" ? .mask : .weights }
