@@ -9,8 +9,8 @@ public struct CoordinatorConfiguration: Sendable {
     public var heartbeat: Duration
     /// A worker silent this long is dead and loses its leases.
     public var deadAfter: Duration
-    /// Journal writes are committed together at least this often (a group commit);
-    /// acknowledgements go out after the commit.
+    /// Journal writes are committed together once per interval (a group commit: one disk
+    /// sync for every message that arrived in it); acknowledgements go out after the commit.
     public var commitInterval: Duration
     /// Tell workers to shut down when the sweep is finished.
     public var shutDownWorkersAtEnd: Bool

@@ -109,6 +109,7 @@ extension CoordinatorService {
         let now = ContinuousClock.now
         workers[peer] = ConnectedWorker(peer: peer, id: id, name: hello.worker, host: hello.host, slots: hello.slots,
                                         threads: hello.threads, lastHeard: now, lastHeartbeat: now)
+        workersChanged()
         logger.info("worker \(id) joined from \(hello.host.isEmpty ? "?" : hello.host): \(hello.slots) slots × \(hello.threads) threads")
         pendingWrites.append { [coordinatorID] in
             try $0.event(at: Date().timeIntervalSince1970, kind: "worker-joined", worker: id,
@@ -203,7 +204,7 @@ extension CoordinatorService {
 
     /// Hands ready trials to workers with free slots.
     func dispatch() {
-        for peer in workers.keys.sorted(by: { $0.description < $1.description }) {
+        for peer in workerOrder {
             while let worker = workers[peer], worker.free > 0, let lease = scheduler.assign(to: worker.id) {
                 guard let trial = trials[lease.trial] else { continue }
                 var attachments: [ArtifactRole: WireMessage.Attachment] = [:]
@@ -271,6 +272,7 @@ extension CoordinatorService {
 
     private func forget(_ peer: PeerID, reason: String) {
         guard let worker = workers.removeValue(forKey: peer) else { return }
+        workersChanged()
         apply(scheduler.lapse(worker: worker.id, reason: reason), worker: worker.id)
         pendingWrites.append { try $0.event(at: Date().timeIntervalSince1970, kind: "worker-lost", worker: worker.id, message: reason) }
         dispatch()

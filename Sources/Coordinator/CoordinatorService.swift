@@ -36,6 +36,9 @@ public final class CoordinatorService: @unchecked Sendable {
     var scheduler: Scheduler
     var trials: [TrialID: PlannedTrial] = [:]
     var workers: [PeerID: ConnectedWorker] = [:]
+    /// The workers' peers in the order `dispatch()` offers them work: by id. Kept by
+    /// `workersChanged()` rather than sorted on every dispatch.
+    var workerOrder: [PeerID] = []
     /// Journal writes waiting for the next group commit, and what to send after it.
     var pendingWrites: [(Journal) throws -> Void] = []
     var afterCommit: [(PeerID, WireMessage)] = []
@@ -52,11 +55,12 @@ public final class CoordinatorService: @unchecked Sendable {
     ///   - fingerprints: dataset name → SHA-256 of its files, for datasets this
     ///     machine holds; workers must hold the same. Datasets not given are
     ///     learned from the first worker that has them.
+    ///   - plan: `Plan(sweep)`, when the caller has made it already (it is not cheap).
     ///   - onBound: called with the bound endpoint as soon as the socket is bound.
-    public init(sweep: Sweep, configuration: CoordinatorConfiguration, fingerprints: [String: String] = [:],
+    public init(sweep: Sweep, plan: Plan? = nil, configuration: CoordinatorConfiguration, fingerprints: [String: String] = [:],
                 logger: Logger, onBound: @escaping @Sendable (String) -> Void = { _ in }) throws {
         self.sweep = sweep
-        plan = Plan(sweep)
+        self.plan = plan ?? Plan(sweep)
         self.configuration = configuration
         self.logger = logger
         self.onBound = onBound
@@ -66,8 +70,8 @@ public final class CoordinatorService: @unchecked Sendable {
         expectedFingerprints = fingerprints.compactMapValues { SHA256Digest(hex: $0) }
         (inputs, continuation) = AsyncStream<Input>.makeStream()
         scheduler = Scheduler(trials: [], configuration: configuration.scheduler)
-        progress = Progress(total: plan.trials.count, logger: logger)
-        for trial in plan.trials { trials[trial.id] = trial }
+        progress = Progress(total: self.plan.trials.count, logger: logger)
+        for trial in self.plan.trials { trials[trial.id] = trial }
     }
 
     /// Asks a running coordinator to stop (the journal stays consistent; start it again to resume).
@@ -87,7 +91,7 @@ public final class CoordinatorService: @unchecked Sendable {
         for (name, digest) in expectedFingerprints {
             try journal.setMeta("fingerprint:\(name)", digest.hex)
         }
-        let records = try journal.trials()
+        let records = try journal.trials(plan: plan)
         for record in records {
             artifactsOf[record.id] = record.artifacts.compactMapValues { SHA256Digest(hex: $0) }
             for (role, digest) in artifactsOf[record.id] ?? [:] { artifactKinds[digest] = role == "mask" ? .mask : .weights }
@@ -139,6 +143,7 @@ public final class CoordinatorService: @unchecked Sendable {
         }
 
         var lastSlowTick = ContinuousClock.now
+        var lastCommit = ContinuousClock.now
         var stopping = false
         loop: for await input in inputs {
             switch input {
@@ -156,7 +161,12 @@ public final class CoordinatorService: @unchecked Sendable {
             case .stop:
                 stopping = true
             }
-            try commit()
+            // A group commit: at most one disk sync per commit interval, however many
+            // messages arrive in it; the ticker makes sure a quiet moment commits too.
+            if stopping || ContinuousClock.now - lastCommit >= interval {
+                try commit()
+                lastCommit = .now
+            }
             if ContinuousClock.now - lastSlowTick >= .milliseconds(250) {
                 lastSlowTick = .now
                 checkLiveness()
@@ -183,6 +193,11 @@ public final class CoordinatorService: @unchecked Sendable {
         await wire.stop()
         return SweepOutcome(done: scheduler.counts[.done] ?? 0, failed: scheduler.counts[.failed] ?? 0,
                             skipped: scheduler.counts[.skipped] ?? 0, total: plan.trials.count, finished: finished)
+    }
+
+    /// Call after adding or removing a worker.
+    func workersChanged() {
+        workerOrder = workers.values.sorted { $0.id < $1.id }.map(\.peer)
     }
 
     /// Commits the pending journal writes in one transaction, then sends what waited for them.

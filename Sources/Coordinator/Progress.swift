@@ -46,10 +46,10 @@ final class Progress: @unchecked Sendable {
         doneNow += 1
         consider(id, summary: summary, plan: plan)
         if !live, let trial = plan[id] {
-            let percent = String(format: "%.1f", summary.percentRemaining)
-            let accuracy = String(format: "%.4f", summary.earlyStopTestAccuracy)
+            // Formatted inside the message, which is built only when the log level lets it through.
             logger.info("""
-                done \(id) level \(trial.level) \(trial.branch): \(percent)% weights, test accuracy \(accuracy) \
+                done \(id) level \(trial.level) \(trial.branch): \(String(format: "%.1f", summary.percentRemaining))% weights, \
+                test accuracy \(String(format: "%.4f", summary.earlyStopTestAccuracy)) \
                 at iteration \(summary.earlyStopIteration) (\(doneNow)/\(total))
                 """)
         }

@@ -48,9 +48,27 @@ final class SQLiteConnection {
         try check(sqlite3_exec(handle, sql, nil, nil, nil), sql)
     }
 
+    /// A statement prepared (once per connection) for running many times.
+    struct Statement {
+        fileprivate let handle: OpaquePointer
+        let sql: String
+    }
+
+    /// `sql`, prepared: for a loop that runs the same statement many times, where looking
+    /// it up by its text each time would cost more than running it.
+    func statement(_ sql: String) throws -> Statement {
+        Statement(handle: try prepared(sql), sql: sql)
+    }
+
     /// Runs `sql` with `arguments` bound in order; calls `row` for each result row.
     func run(_ sql: String, _ arguments: [SQLValue] = [], row: ((SQLRow) throws -> Void)? = nil) throws {
-        let statement = try prepared(sql)
+        try run(statement(sql), arguments, row: row)
+    }
+
+    /// Runs a prepared statement with `arguments` bound in order; calls `row` for each result row.
+    func run(_ prepared: Statement, _ arguments: [SQLValue] = [], row: ((SQLRow) throws -> Void)? = nil) throws {
+        let statement = prepared.handle
+        let sql = prepared.sql
         defer {
             sqlite3_reset(statement)
             sqlite3_clear_bindings(statement)

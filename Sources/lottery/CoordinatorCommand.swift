@@ -25,9 +25,10 @@ struct CoordinatorCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = makeLogger("lottery.coordinator", level: options.logLevel)
         let sweep = try loadSweep(self.sweep)
+        let plan = Plan(sweep)
         let service = try CoordinatorService(
-            sweep: sweep, configuration: options.configuration(endpoint: bind, sweepName: sweep.name),
-            fingerprints: localFingerprints(Plan(sweep)), logger: logger)
+            sweep: sweep, plan: plan, configuration: options.configuration(endpoint: bind, sweepName: sweep.name),
+            fingerprints: localFingerprints(plan), logger: logger)
         let signals = onTerminationSignals { _ in service.stop() }
         let outcome = try await service.run()
         withExtendedLifetime(signals) {}

@@ -37,8 +37,9 @@ struct RunCommand: AsyncParsableCommand {
         let logs = configuration.runFolder + "/logs"
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
         let pool = WorkerPool(count: workers, threads: threads, logFolder: logs)
+        let plan = Plan(sweep)
         let service = try CoordinatorService(
-            sweep: sweep, configuration: configuration, fingerprints: localFingerprints(Plan(sweep)),
+            sweep: sweep, plan: plan, configuration: configuration, fingerprints: localFingerprints(plan),
             logger: logger, onBound: { endpoint in
                 do {
                     try pool.start(endpoint: endpoint)

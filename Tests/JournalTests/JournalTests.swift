@@ -1,5 +1,5 @@
 import Foundation
-import Journal
+@testable import Journal
 import SweepPlan
 import Testing
 
@@ -130,5 +130,20 @@ struct JournalTests {
         #expect(records.first { $0.id == child }?.state == .skipped)
         #expect(try journal.events().map(\.kind).suffix(2) == ["failed", "skipped"])
         #expect(try journal.retryUnfinished(at: 5) == 2)
+    }
+}
+
+@Suite struct JournalFormattingTests {
+    /// The C library's "%.*f" is what `String(format:)` printed in event messages.
+    @Test func fixedMatchesStringFormat() {
+        var random = SystemRandomNumberGenerator()
+        let values: [Double] = [0, -0.0, 0.05, 0.15, 0.25, 0.35, 99.95, 100, 12.345678, 1e300, -1e-300, .nan, .infinity,
+                                -.infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude]
+            + (0 ..< 2_000).map { _ in Double.random(in: -1_000 ... 1_000, using: &random) }
+        for value in values {
+            for decimals in [0, 1, 4] {
+                #expect(Journal.fixed(value, decimals: decimals) == String(format: "%.\(decimals)f", value), "\(value)")
+            }
+        }
     }
 }

@@ -11,10 +11,17 @@ public struct TrialID: Hashable, Comparable, Sendable, Codable, CustomStringConv
 
     /// Accepts 16 hexadecimal digits (either case); nil for anything else.
     public init?(_ text: String) {
-        let lower = text.lowercased()
-        guard lower.count == 16, lower.unicodeScalars.allSatisfy({ "0123456789abcdef".unicodeScalars.contains($0) })
-        else { return nil }
-        rawValue = lower
+        // Byte by byte: the coordinator checks an id in every message from a worker.
+        var uppercase = false
+        guard text.utf8.count == 16 else { return nil }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0") ... UInt8(ascii: "9"), UInt8(ascii: "a") ... UInt8(ascii: "f"): continue
+            case UInt8(ascii: "A") ... UInt8(ascii: "F"): uppercase = true
+            default: return nil
+            }
+        }
+        rawValue = uppercase ? text.lowercased() : text
     }
 
     /// The id whose canonical form is `form`.

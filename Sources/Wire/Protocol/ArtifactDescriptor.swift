@@ -2,7 +2,7 @@ import SweepPlan
 /// How a header lists an artifact: `{"role", "kind", "sha256", "size", "frame"}`, where
 /// `frame` is the index among the message's binary frames (0 = the frame after the
 /// header), or absent when the artifact is named by digest only.
-struct ArtifactDescriptor: Codable, Hashable, Sendable {
+struct ArtifactDescriptor: Hashable, Sendable {
     var role: ArtifactRole?
     var kind: ArtifactKind
     var sha256: SHA256Digest
@@ -18,6 +18,54 @@ struct ArtifactDescriptor: Codable, Hashable, Sendable {
     }
 
     var reference: ArtifactReference { ArtifactReference(kind: kind, sha256: sha256, size: size) }
+
+    init(json: JSONValue, _ path: FieldPath) throws(DecodeError) {
+        let fields = try JSONRead.object(json, path)
+        role = try fields.optionalValue("role").map { value throws(DecodeError) in
+            try JSONRead.enumeration(value, path, path.describing("role"))
+        }
+        kind = try fields.enumeration("kind")
+        sha256 = try JSONRead.digest(try fields.value("sha256", "SHA256Digest"), path, path.describing("sha256"))
+        size = try fields.int("size")
+        frame = try fields.optionalInt("frame")
+    }
+
+    func write(to writer: inout JSONWriter) {
+        writer.beginObject()
+        if let frame {
+            writer.key("frame")
+            writer.int(frame)
+        }
+        writer.key("kind")
+        writer.string(kind.rawValue)
+        if let role {
+            writer.key("role")
+            writer.string(role.rawValue)
+        }
+        writer.key("sha256")
+        writer.string(sha256.hex)
+        writer.key("size")
+        writer.int(size)
+        writer.endObject()
+    }
+
+    /// The `artifacts` list of a header.
+    static func list(_ fields: JSONFields) throws(DecodeError) -> [ArtifactDescriptor] {
+        let (elements, path) = try fields.array("artifacts")
+        var descriptors: [ArtifactDescriptor] = []
+        descriptors.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            descriptors.append(try ArtifactDescriptor(json: element, path.element(index)))
+        }
+        return descriptors
+    }
+
+    static func write(_ descriptors: [ArtifactDescriptor], to writer: inout JSONWriter) {
+        writer.key("artifacts")
+        writer.beginArray()
+        for descriptor in descriptors { descriptor.write(to: &writer) }
+        writer.endArray()
+    }
 }
 
 /// Artifacts to and from a header's descriptor list and the binary frames after it.

@@ -2,8 +2,7 @@ extension WireMessage {
     /// The message as frames: type, JSON header, binary frames. Fails when the header
     /// would exceed `limits.maxHeaderBytes` or an artifact `limits.maxArtifactBytes`.
     public func frames(limits: MessageLimits = MessageLimits()) throws(EncodeError) -> [[UInt8]] {
-        let (header, binary) = parts()
-        let json = try HeaderJSON.encode(header, type: typeName)
+        let (json, binary) = parts()
         guard json.count <= limits.maxHeaderBytes else {
             throw EncodeError(typeName, "the header is \(json.count) bytes; at most \(limits.maxHeaderBytes) may be sent")
         }
@@ -13,7 +12,12 @@ extension WireMessage {
         if let large = binary.first(where: { $0.count > limits.maxArtifactBytes }) {
             throw EncodeError(typeName, "an artifact of \(large.count) bytes; at most \(limits.maxArtifactBytes) may be sent")
         }
-        return [Array(typeName.utf8), json] + binary
+        var frames: [[UInt8]] = []
+        frames.reserveCapacity(2 + binary.count)
+        frames.append(Array(typeName.utf8))
+        frames.append(json)
+        frames.append(contentsOf: binary)
+        return frames
     }
 
     /// The frames for a ROUTER to send this message to `peer`.
@@ -21,21 +25,25 @@ extension WireMessage {
         [peer.bytes] + (try frames(limits: limits))
     }
 
-    private func parts() -> (header: any Encodable, frames: [[UInt8]]) {
+    /// The header's JSON and the binary frames.
+    private func parts() -> (header: [UInt8], frames: [[UInt8]]) {
+        func header(_ body: some CheckedHeader) -> (header: [UInt8], frames: [[UInt8]]) {
+            (HeaderJSON.object { body.writeHeader(to: &$0) }, [])
+        }
         switch self {
-        case .hello(let body): (body, [])
-        case .ready(let body): (body, [])
-        case .fetch(let body): (body, [])
-        case .metrics(let body): (body, [])
-        case .result(let body): body.encodeParts()
-        case .failed(let body): (body, [])
-        case .welcome(let body): (body, [])
-        case .assign(let body): body.encodeParts()
-        case .artifacts(let body): body.encodeParts()
-        case .ack(let body): (body, [])
-        case .cancel(let body): (body, [])
-        case .reject(let body): (body, [])
-        case .bye, .drain, .shutdown, .heartbeat: (EmptyHeader(), [])
+        case .hello(let body): return header(body)
+        case .ready(let body): return header(body)
+        case .fetch(let body): return header(body)
+        case .metrics(let body): return header(body)
+        case .result(let body): return body.encodeParts()
+        case .failed(let body): return header(body)
+        case .welcome(let body): return header(body)
+        case .assign(let body): return body.encodeParts()
+        case .artifacts(let body): return body.encodeParts()
+        case .ack(let body): return header(body)
+        case .cancel(let body): return header(body)
+        case .reject(let body): return header(body)
+        case .bye, .drain, .shutdown, .heartbeat: return (HeaderJSON.object { $0.version() }, [])
         }
     }
 
@@ -48,14 +56,15 @@ extension WireMessage {
         guard frames.count <= limits.maxFrames else {
             throw .oversized(type, "\(frames.count) frames; at most \(limits.maxFrames) are accepted")
         }
-        let header = frames[1]
-        guard header.count <= limits.maxHeaderBytes else {
-            throw .oversized(type, "the header is \(header.count) bytes; at most \(limits.maxHeaderBytes) are accepted")
+        let headerBytes = frames[1]
+        guard headerBytes.count <= limits.maxHeaderBytes else {
+            throw .oversized(type, "the header is \(headerBytes.count) bytes; at most \(limits.maxHeaderBytes) are accepted")
         }
         for (index, frame) in frames.enumerated().dropFirst(2) where frame.count > limits.maxArtifactBytes {
             throw .oversized(type, "frame \(index) is \(frame.count) bytes; at most \(limits.maxArtifactBytes) are accepted")
         }
-        let version = try HeaderJSON.version(of: header, type: type)
+        let header = try HeaderJSON.parse(headerBytes, type: type)
+        let version = try HeaderJSON.version(of: header)
         // REJECT is read whatever its version: it is how a peer learns it speaks the wrong one.
         guard version == Self.protocolVersion || type == "REJECT" else { throw .unsupportedVersion(type, version) }
         let binary = frames[2...]
@@ -91,10 +100,10 @@ extension WireMessage {
         return String(decoding: frame, as: UTF8.self)
     }
 
-    private static func body<Body: CheckedHeader>(_ header: [UInt8], _ binary: ArraySlice<[UInt8]>,
+    private static func body<Body: CheckedHeader>(_ header: JSONFields, _ binary: ArraySlice<[UInt8]>,
                                                   _ check: FieldCheck) throws(DecodeError) -> Body {
         try noFrames(binary, check)
-        let body = try HeaderJSON.decode(Body.self, from: header, type: check.type)
+        let body = try Body(header: header)
         try body.validate(check)
         return body
     }

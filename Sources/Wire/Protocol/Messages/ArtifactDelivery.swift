@@ -15,23 +15,31 @@ extension WireMessage {
 }
 
 extension WireMessage.ArtifactDelivery {
-    private struct Header: Codable {
-        var artifacts: [ArtifactDescriptor]
-        var missing: [SHA256Digest]
-    }
-
-    func encodeParts() -> (header: any Encodable, frames: [[UInt8]]) {
+    func encodeParts() -> (header: [UInt8], frames: [[UInt8]]) {
         let listed = artifacts.map { ArtifactFrames.Entry(role: nil, reference: $0.reference, bytes: $0.bytes) }
         let (descriptors, frames) = ArtifactFrames.encode(listed)
-        return (Header(artifacts: descriptors, missing: missing), frames)
+        let header = HeaderJSON.object { writer in
+            ArtifactDescriptor.write(descriptors, to: &writer)
+            writer.key("missing")
+            writer.beginArray()
+            for digest in missing { writer.string(digest.hex) }
+            writer.endArray()
+            writer.version()
+        }
+        return (header, frames)
     }
 
-    init(header bytes: [UInt8], frames: ArraySlice<[UInt8]>, limits: MessageLimits) throws(DecodeError) {
+    init(header: JSONFields, frames: ArraySlice<[UInt8]>, limits: MessageLimits) throws(DecodeError) {
         let check = FieldCheck(type: "ARTIFACT")
-        let header = try HeaderJSON.decode(Header.self, from: bytes, type: check.type)
-        try check.count(header.missing.count, "missing", maximum: ArtifactFrames.maxArtifacts)
-        let artifacts = try ArtifactFrames.decode(header.artifacts, frames: frames, check: check, limits: limits,
+        let descriptors = try ArtifactDescriptor.list(header)
+        let (elements, path) = try header.array("missing")
+        var missing: [SHA256Digest] = []
+        for (index, element) in elements.enumerated() {
+            missing.append(try JSONRead.digest(element, path, path.element(index).text))
+        }
+        try check.count(missing.count, "missing", maximum: ArtifactFrames.maxArtifacts)
+        let artifacts = try ArtifactFrames.decode(descriptors, frames: frames, check: check, limits: limits,
                                                   roles: false, byDigestAllowed: false)
-        self.init(artifacts: artifacts.compactMap { $0 }, missing: header.missing)
+        self.init(artifacts: artifacts.compactMap { $0 }, missing: missing)
     }
 }

@@ -43,15 +43,7 @@ extension WireMessage {
 }
 
 extension WireMessage.Assignment {
-    private struct Header: Codable {
-        var lease: String
-        var trial: String
-        var attempt: Int
-        var recipe: TrialRecipe
-        var artifacts: [ArtifactDescriptor]
-    }
-
-    func encodeParts() -> (header: any Encodable, frames: [[UInt8]]) {
+    func encodeParts() -> (header: [UInt8], frames: [[UInt8]]) {
         let listed = artifacts.sorted { $0.key < $1.key }.map { role, attachment in
             switch attachment {
             case .inline(let artifact): ArtifactFrames.Entry(role: role, reference: artifact.reference, bytes: artifact.bytes)
@@ -59,24 +51,39 @@ extension WireMessage.Assignment {
             }
         }
         let (descriptors, frames) = ArtifactFrames.encode(listed)
-        return (Header(lease: lease, trial: trial, attempt: attempt, recipe: recipe, artifacts: descriptors), frames)
+        let header = HeaderJSON.object { writer in
+            ArtifactDescriptor.write(descriptors, to: &writer)
+            writer.key("attempt")
+            writer.int(attempt)
+            writer.key("lease")
+            writer.string(lease)
+            writer.key("recipe")
+            recipe.write(to: &writer)
+            writer.key("trial")
+            writer.string(trial)
+            writer.version()
+        }
+        return (header, frames)
     }
 
-    init(header bytes: [UInt8], frames: ArraySlice<[UInt8]>, limits: MessageLimits) throws(DecodeError) {
+    init(header: JSONFields, frames: ArraySlice<[UInt8]>, limits: MessageLimits) throws(DecodeError) {
         let check = FieldCheck(type: "ASSIGN")
-        let header = try HeaderJSON.decode(Header.self, from: bytes, type: check.type)
-        try check.attempt(TrialAttempt(trial: header.trial, attempt: header.attempt), lease: header.lease)
-        let artifacts = try ArtifactFrames.decode(header.artifacts, frames: frames, check: check, limits: limits,
+        let lease = try header.string("lease")
+        let trial = try header.string("trial")
+        let attempt = try header.int("attempt")
+        let recipe = try TrialRecipe(json: try header.fields("recipe"))
+        let descriptors = try ArtifactDescriptor.list(header)
+        try check.attempt(TrialAttempt(trial: trial, attempt: attempt), lease: lease)
+        let artifacts = try ArtifactFrames.decode(descriptors, frames: frames, check: check, limits: limits,
                                                   roles: true, byDigestAllowed: true)
         var attachments: [ArtifactRole: WireMessage.Attachment] = [:]
-        for (descriptor, artifact) in zip(header.artifacts, artifacts) {
+        for (descriptor, artifact) in zip(descriptors, artifacts) {
             guard let role = descriptor.role, Self.roles.contains(role) else {
                 throw .invalidField(check.type, "artifacts.role", "\(descriptor.role?.rawValue ?? "none") is not an input role")
             }
             guard attachments[role] == nil else { throw .invalidField(check.type, "artifacts.role", "\(role.rawValue) is listed twice") }
             attachments[role] = artifact.map { .inline($0) } ?? .byDigest(descriptor.reference)
         }
-        self.init(lease: header.lease, trial: header.trial, attempt: header.attempt, recipe: header.recipe,
-                  artifacts: attachments)
+        self.init(lease: lease, trial: trial, attempt: attempt, recipe: recipe, artifacts: attachments)
     }
 }

@@ -21,6 +21,23 @@ extension WireMessage {
 }
 
 extension WireMessage.Cancellation: CheckedHeader {
+    init(header: JSONFields) throws(DecodeError) {
+        self.init(lease: try header.string("lease"), trial: try header.string("trial"),
+                  attempt: try header.int("attempt"), reason: try header.string("reason"))
+    }
+
+    func writeHeader(to writer: inout JSONWriter) {
+        writer.key("attempt")
+        writer.int(attempt)
+        writer.key("lease")
+        writer.string(lease)
+        writer.key("reason")
+        writer.string(reason)
+        writer.key("trial")
+        writer.string(trial)
+        writer.version()
+    }
+
     func validate(_ check: FieldCheck) throws(DecodeError) {
         try check.attempt(trialAttempt, lease: lease)
         try check.text(reason, "reason")

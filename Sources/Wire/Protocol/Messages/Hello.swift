@@ -44,6 +44,57 @@ extension WireMessage {
 }
 
 extension WireMessage.Hello: CheckedHeader {
+    init(header: JSONFields) throws(DecodeError) {
+        worker = try header.string("worker")
+        host = try header.string("host")
+        slots = try header.int("slots")
+        threads = try header.int("threads")
+        let listed = try header.fields("datasets")
+        datasets = [:]
+        for member in listed.object.members where datasets[member.key] == nil {  // the first of a repeated key
+            datasets[member.key] = try JSONRead.digest(member.value, listed.path, listed.path.describing(member.key))
+        }
+        let (elements, path) = try header.array("running")
+        running = []
+        for (index, element) in elements.enumerated() {
+            let lease = try JSONRead.object(element, path.element(index))
+            running.append(WireMessage.Lease(lease: try lease.string("lease"), trial: try lease.string("trial"),
+                                             attempt: try lease.int("attempt")))
+        }
+    }
+
+    func writeHeader(to writer: inout JSONWriter) {
+        writer.key("datasets")
+        writer.beginObject()
+        for (name, digest) in JSONWriter.sortedMembers(datasets) {
+            writer.key(name)
+            writer.string(digest.hex)
+        }
+        writer.endObject()
+        writer.key("host")
+        writer.string(host)
+        writer.key("running")
+        writer.beginArray()
+        for lease in running {
+            writer.beginObject()
+            writer.key("attempt")
+            writer.int(lease.attempt)
+            writer.key("lease")
+            writer.string(lease.lease)
+            writer.key("trial")
+            writer.string(lease.trial)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.key("slots")
+        writer.int(slots)
+        writer.key("threads")
+        writer.int(threads)
+        writer.version()
+        writer.key("worker")
+        writer.string(worker)
+    }
+
     func validate(_ check: FieldCheck) throws(DecodeError) {
         try check.identifier(worker, "worker")
         try check.identifier(host, "host", allowEmpty: true)

@@ -21,6 +21,32 @@ extension WireMessage {
 }
 
 extension WireMessage.MetricBatch: CheckedHeader {
+    init(header: JSONFields) throws(DecodeError) {
+        lease = try header.string("lease")
+        trial = try header.string("trial")
+        attempt = try header.int("attempt")
+        let (elements, path) = try header.array("points")
+        points = []
+        points.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            points.append(try Evaluation(json: element, path.element(index)))
+        }
+    }
+
+    func writeHeader(to writer: inout JSONWriter) {
+        writer.key("attempt")
+        writer.int(attempt)
+        writer.key("lease")
+        writer.string(lease)
+        writer.key("points")
+        writer.beginArray()
+        for point in points { point.write(to: &writer) }
+        writer.endArray()
+        writer.key("trial")
+        writer.string(trial)
+        writer.version()
+    }
+
     func validate(_ check: FieldCheck) throws(DecodeError) {
         try check.attempt(trialAttempt, lease: lease)
         try check.count(points.count, "points", minimum: 1, maximum: 100_000)

@@ -11,6 +11,16 @@ extension WireMessage {
 }
 
 extension WireMessage.Ready: CheckedHeader {
+    init(header: JSONFields) throws(DecodeError) {
+        self.init(free: try header.int("free"))
+    }
+
+    func writeHeader(to writer: inout JSONWriter) {
+        writer.key("free")
+        writer.int(free)
+        writer.version()
+    }
+
     func validate(_ check: FieldCheck) throws(DecodeError) {
         try check.range(free, 0 ... 1024, "free")
     }

@@ -19,6 +19,29 @@ extension WireMessage {
 }
 
 extension WireMessage.Rejection: CheckedHeader {
+    init(header: JSONFields) throws(DecodeError) {
+        reason = RejectReason(rawValue: try header.string("reason"))
+        detail = try header.string("detail")
+        let (elements, path) = try header.array("versions")
+        versions = []
+        versions.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            versions.append(try JSONRead.int(element, path, path.element(index).text))
+        }
+    }
+
+    func writeHeader(to writer: inout JSONWriter) {
+        writer.key("detail")
+        writer.string(detail)
+        writer.key("reason")
+        writer.string(reason.rawValue)
+        writer.version()
+        writer.key("versions")
+        writer.beginArray()
+        for version in versions { writer.int(version) }
+        writer.endArray()
+    }
+
     func validate(_ check: FieldCheck) throws(DecodeError) {
         try check.identifier(reason.rawValue, "reason")
         try check.text(detail, "detail")

@@ -33,6 +33,29 @@ extension WireMessage {
 }
 
 extension WireMessage.TrialFailure: CheckedHeader {
+    init(header: JSONFields) throws(DecodeError) {
+        // Not the public init: a received text is kept as it is, and checked.
+        lease = try header.string("lease")
+        trial = try header.string("trial")
+        attempt = try header.int("attempt")
+        error = try header.string("error")
+        retryable = try header.bool("retryable")
+    }
+
+    func writeHeader(to writer: inout JSONWriter) {
+        writer.key("attempt")
+        writer.int(attempt)
+        writer.key("error")
+        writer.string(error)
+        writer.key("lease")
+        writer.string(lease)
+        writer.key("retryable")
+        writer.bool(retryable)
+        writer.key("trial")
+        writer.string(trial)
+        writer.version()
+    }
+
     func validate(_ check: FieldCheck) throws(DecodeError) {
         try check.attempt(trialAttempt, lease: lease)
         try check.text(error, "error")

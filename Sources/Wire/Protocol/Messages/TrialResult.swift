@@ -29,42 +29,49 @@ extension WireMessage {
 }
 
 extension WireMessage.TrialResult {
-    private struct Header: Codable {
-        var lease: String
-        var trial: String
-        var attempt: Int
-        var summary: RunSummary
-        var artifacts: [ArtifactDescriptor]
-    }
-
-    func encodeParts() -> (header: any Encodable, frames: [[UInt8]]) {
+    func encodeParts() -> (header: [UInt8], frames: [[UInt8]]) {
         let listed = artifacts.sorted { $0.key < $1.key }.map { role, artifact in
             ArtifactFrames.Entry(role: role, reference: artifact.reference, bytes: artifact.bytes)
         }
         let (descriptors, frames) = ArtifactFrames.encode(listed)
-        return (Header(lease: lease, trial: trial, attempt: attempt, summary: summary, artifacts: descriptors), frames)
+        let header = HeaderJSON.object { writer in
+            ArtifactDescriptor.write(descriptors, to: &writer)
+            writer.key("attempt")
+            writer.int(attempt)
+            writer.key("lease")
+            writer.string(lease)
+            writer.key("summary")
+            summary.write(to: &writer)
+            writer.key("trial")
+            writer.string(trial)
+            writer.version()
+        }
+        return (header, frames)
     }
 
-    init(header bytes: [UInt8], frames: ArraySlice<[UInt8]>, limits: MessageLimits) throws(DecodeError) {
+    init(header: JSONFields, frames: ArraySlice<[UInt8]>, limits: MessageLimits) throws(DecodeError) {
         let check = FieldCheck(type: "RESULT")
-        let header = try HeaderJSON.decode(Header.self, from: bytes, type: check.type)
-        try check.attempt(TrialAttempt(trial: header.trial, attempt: header.attempt), lease: header.lease)
-        try Self.validate(header.summary, check)
-        let artifacts = try ArtifactFrames.decode(header.artifacts, frames: frames, check: check, limits: limits,
+        let lease = try header.string("lease")
+        let trial = try header.string("trial")
+        let attempt = try header.int("attempt")
+        let summary = try RunSummary(json: try header.fields("summary"))
+        let descriptors = try ArtifactDescriptor.list(header)
+        try check.attempt(TrialAttempt(trial: trial, attempt: attempt), lease: lease)
+        try Self.validate(summary, check)
+        let artifacts = try ArtifactFrames.decode(descriptors, frames: frames, check: check, limits: limits,
                                                   roles: true, byDigestAllowed: false)
         var byRole: [ArtifactRole: Artifact] = [:]
-        for (descriptor, artifact) in zip(header.artifacts, artifacts) {
+        for (descriptor, artifact) in zip(descriptors, artifacts) {
             guard let role = descriptor.role, Self.roles.contains(role), let artifact else {
                 throw .invalidField(check.type, "artifacts.role", "\(descriptor.role?.rawValue ?? "none") is not an output role")
             }
             guard byRole[role] == nil else { throw .invalidField(check.type, "artifacts.role", "\(role.rawValue) is listed twice") }
             byRole[role] = artifact
         }
-        self.init(lease: header.lease, trial: header.trial, attempt: header.attempt, summary: header.summary,
-                  artifacts: byRole)
+        self.init(lease: lease, trial: trial, attempt: attempt, summary: summary, artifacts: byRole)
     }
 
-    private static func validate(_ summary: RunSummary, _ check: FieldCheck) throws(DecodeError) {
+    static func validate(_ summary: RunSummary, _ check: FieldCheck) throws(DecodeError) {
         try check.range(summary.iterations, 0 ... Int.max, "summary.iterations")
         try check.range(summary.earlyStopIteration, 0 ... Int.max, "summary.earlyStopIteration")
         for (field, accuracy) in [("earlyStopTestAccuracy", summary.earlyStopTestAccuracy),

@@ -30,6 +30,25 @@ extension WireMessage {
 }
 
 extension WireMessage.Welcome: CheckedHeader {
+    init(header: JSONFields) throws(DecodeError) {
+        coordinator = try header.string("coordinator")
+        sweep = try header.string("sweep")
+        heartbeatMs = try header.int("heartbeatMs")
+        deadAfterMs = try header.int("deadAfterMs")
+    }
+
+    func writeHeader(to writer: inout JSONWriter) {
+        writer.key("coordinator")
+        writer.string(coordinator)
+        writer.key("deadAfterMs")
+        writer.int(deadAfterMs)
+        writer.key("heartbeatMs")
+        writer.int(heartbeatMs)
+        writer.key("sweep")
+        writer.string(sweep)
+        writer.version()
+    }
+
     func validate(_ check: FieldCheck) throws(DecodeError) {
         try check.identifier(coordinator, "coordinator")
         try check.identifier(sweep, "sweep")

@@ -1,0 +1,155 @@
+/// Writes header JSON byte for byte as Foundation's `JSONEncoder` did with
+/// `[.sortedKeys, .withoutEscapingSlashes]` and non-finite numbers as strings, so that
+/// the wire format does not change (docs/PROTOCOL.md; `recipeJSONIsPinned`).
+///
+/// - No whitespace. The caller writes an object's keys in sorted order (UTF-8 byte
+///   order; `sortedMembers` does it for keys known only at run time).
+/// - Strings: `"` and `\` escaped, `\b \f \n \r \t`, other bytes below 0x20 as
+///   `\u00xx` (lowercase hex); `/`, DEL and everything else as they are.
+/// - Integers in decimal; a `Double` as its shortest round-trip text (Swift's
+///   `description`) without a trailing `.0`, and NaN and ±infinity as the strings
+///   `"NaN"`, `"Infinity"`, `"-Infinity"`.
+/// - A separating comma goes before a key or an element unless it opens its container,
+///   so that callers need not count.
+struct JSONWriter {
+    private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int = 256) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    private mutating func separate() {
+        if let last = bytes.last, last != UInt8(ascii: "{"), last != UInt8(ascii: "["), last != UInt8(ascii: ":") {
+            bytes.append(UInt8(ascii: ","))
+        }
+    }
+
+    mutating func beginObject() {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+    }
+
+    mutating func endObject() {
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    mutating func beginArray() {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+    }
+
+    mutating func endArray() {
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// `"key":`, for a key that needs no escaping (the protocol's own field names).
+    mutating func key(_ key: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    /// `"key":` for any key.
+    mutating func key(_ key: String) {
+        separate()
+        writeString(key)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    mutating func string(_ value: String) {
+        separate()
+        writeString(value)
+    }
+
+    mutating func int(_ value: Int) {
+        separate()
+        if value >= 0 {
+            writeDigits(UInt64(value))
+        } else {
+            bytes.append(UInt8(ascii: "-"))
+            writeDigits(value.magnitude.toUInt64)
+        }
+    }
+
+    mutating func uint64(_ value: UInt64) {
+        separate()
+        writeDigits(value)
+    }
+
+    mutating func bool(_ value: Bool) {
+        separate()
+        bytes.append(contentsOf: value ? Self.trueBytes : Self.falseBytes)
+    }
+
+    /// A number that may be NaN or infinite (*number\** in docs/PROTOCOL.md).
+    mutating func double(_ value: Double) {
+        if value.isNaN { return string("NaN") }
+        if value.isInfinite { return string(value < 0 ? "-Infinity" : "Infinity") }
+        separate()
+        if value == value.rounded(.towardZero), value.magnitude < 1e15, let integer = Int64(exactly: value),
+           !(integer == 0 && value.sign == .minus) {
+            // What `description` gives, faster: 12.0 → "12.0" → "12".
+            if integer < 0 { bytes.append(UInt8(ascii: "-")) }
+            writeDigits(integer.magnitude)
+            return
+        }
+        var text = value.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    /// Members of a dictionary in the order `JSONEncoder` wrote them: by the keys' UTF-8 bytes.
+    static func sortedMembers<Value>(_ dictionary: [String: Value]) -> [(key: String, value: Value)] {
+        dictionary.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+    }
+
+    private static let trueBytes = Array("true".utf8)
+    private static let falseBytes = Array("false".utf8)
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private mutating func writeDigits(_ value: UInt64) {
+        if value < 10 {
+            bytes.append(UInt8(ascii: "0") + UInt8(value))
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while rest > 0 {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            }
+            bytes.append(contentsOf: buffer[(20 - count)...])
+        }
+    }
+
+    private mutating func writeString(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "\\"))
+            case 0x08: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "b"))
+            case 0x0c: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "f"))
+            case 0x0a: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
+            case 0x0d: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
+            case 0x00 ..< 0x20:
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                          Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0x0f)]])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+private extension UInt {
+    var toUInt64: UInt64 { UInt64(self) }
+}
