@@ -70,7 +70,7 @@ struct CoordinatorBench: ParsableCommand {
         let endpoint = "tcp://127.0.0.1:\(port)"
         let coordinator = Process()
         coordinator.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-        coordinator.arguments = ["coordinator", sweep, "--bind", endpoint, "--runs", folder + "/runs", "--log-level", "warning"]
+        coordinator.arguments = ["coordinator", sweep, "--bind", endpoint, "--runs", folder + "/runs", "--log-level", "warning", "--no-report"]
         coordinator.standardOutput = FileHandle.nullDevice
         let before = childUsage()
         try coordinator.run()

@@ -20,6 +20,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: "Where to listen, e.g. tcp://0.0.0.0:5555.")
     var bind = "tcp://0.0.0.0:5555"
 
+    @Flag(inversion: .prefixedNo, help: "Write the tables and plots when the sweep ends (lottery report does it any time).")
+    var report = true
+
     @OptionGroup var options: CoordinatorOptions
 
     func run() async throws {
@@ -32,7 +35,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let signals = onTerminationSignals { _ in service.stop() }
         let outcome = try await service.run()
         withExtendedLifetime(signals) {}
-        if outcome.finished { writeReport(runFolder: service.configuration.runFolder) }
+        if outcome.finished && report { writeReport(runFolder: service.configuration.runFolder) }
         print(outcome.text(runFolder: service.configuration.runFolder))
         if !outcome.finished || outcome.failed > 0 { throw ExitCode(1) }
     }
