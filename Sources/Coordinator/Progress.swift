@@ -72,7 +72,7 @@ final class Progress: @unchecked Sendable {
         let line = statusLine(scheduler: scheduler, workers: workers)
         if live {
             if line != lastLine {
-                FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+                TerminalLine.standardError.show(line)
                 lastLine = line
             }
         } else if ContinuousClock.now - lastSummary >= .seconds(30) {
@@ -89,7 +89,7 @@ final class Progress: @unchecked Sendable {
     }
 
     func finish(scheduler: Scheduler) {
-        if live { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if live { TerminalLine.standardError.clear() }
         logger.info("\(statusLine(scheduler: scheduler, workers: 0, final: true))")
     }
 
