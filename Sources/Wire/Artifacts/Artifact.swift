@@ -19,7 +19,13 @@ public struct Artifact: Hashable, Sendable, CustomStringConvertible {
         self.init(kind: kind, bytes: bytes, sha256: SHA256.hash(bytes))
     }
 
-    /// An artifact whose digest the caller vouches for (a decoder told not to verify).
+    /// An artifact whose digest the caller vouches for: a decoder told not to verify, or
+    /// a store that wrote the bytes under their digest (hashing a large weights file
+    /// again would stall the coordinator's message loop).
+    public init(kind: ArtifactKind, bytes: [UInt8], trustedDigest sha256: SHA256Digest) {
+        self.init(kind: kind, bytes: bytes, sha256: sha256)
+    }
+
     init(kind: ArtifactKind, bytes: [UInt8], sha256: SHA256Digest) {
         self.kind = kind
         self.bytes = bytes
