@@ -38,10 +38,14 @@ import Testing
         try cluster.startCoordinator()
         try cluster.startWorker("victim")
         try cluster.startWorker("survivor")
-        try await cluster.waitFor("a trial running on the victim") { trials in
-            trials.contains { $0.state == .running && ($0.worker ?? "").hasPrefix("victim-") }
+        // A trial the victim started less than a second ago: it trains for seconds
+        // more, so the kill lands in the middle of it.
+        func freshOnVictim(_ trial: TrialRecord) -> Bool {
+            trial.state == .running && (trial.worker ?? "").hasPrefix("victim-")
+                && Date().timeIntervalSince1970 - (trial.startedAt ?? 0) < 1
         }
-        let victimTrial = try cluster.journal().trials().first { $0.state == .running && ($0.worker ?? "").hasPrefix("victim-") }!
+        try await cluster.waitFor("a trial just started on the victim") { $0.contains(where: freshOnVictim) }
+        let victimTrial = try #require(try cluster.journal().trials().first(where: freshOnVictim))
         cluster.killWorker("victim")
         #expect(try await cluster.waitForCoordinator() == 0, "\(cluster.log("coordinator"))")
         let journal = try cluster.journal()
