@@ -101,10 +101,8 @@ extension CoordinatorService {
         if workers[peer] != nil {
             // Said hello again: its leases not listed as running are lost.
             let listed = Set(hello.running.map(\.lease))
-            for lease in scheduler.leases(of: id) where !listed.contains(lease.id) {
-                apply(scheduler.lapse(worker: id, reason: "worker \(id) said hello again without it"))
-                break
-            }
+            let lost = scheduler.leases(of: id).map(\.id).filter { !listed.contains($0) }
+            apply(scheduler.lapse(leases: lost, reason: "worker \(id) said hello again without it"), worker: id)
         }
         let now = ContinuousClock.now
         workers[peer] = ConnectedWorker(peer: peer, id: id, name: hello.worker, host: hello.host, slots: hello.slots,

@@ -168,38 +168,27 @@ public struct Scheduler {
             }
             workers[worker] = state
         }
-        nodes[id]!.lastError = error
-        if retryable && node.attempts < configuration.maxAttempts {
-            setState(id, .pending)
-            ready.push(id, height: node.height, position: node.position)
-            outcomes.append(.requeued(id, attempt: attempt, error: error))
-        } else {
-            setState(id, .failed)
-            outcomes.append(.failed(id, attempt: attempt, error: error))
-            outcomes += skipDependants(of: id, reason: "depends on \(id), which failed: \(error)")
-        }
+        outcomes += retryOrFail(id, attempt: attempt, error: error, retryable: retryable)
         return outcomes
     }
 
-    /// Every lease of `worker` lapses (it died, left or reintroduced itself).
+    /// Every lease of `worker` lapses (it died or left).
     public mutating func lapse(worker: String, reason: String) -> [Outcome] {
-        var outcomes: [Outcome] = []
-        for lease in leases(of: worker) {
-            // A lapse is the worker's fault only in so far as it died; it does not count toward quarantine.
-            guard let node = nodes[lease.trial], node.state == .running else { continue }
-            endLease(trial: lease.trial)
-            nodes[lease.trial]!.lastError = reason
-            if node.attempts < configuration.maxAttempts {
-                setState(lease.trial, .pending)
-                ready.push(lease.trial, height: node.height, position: node.position)
-                outcomes.append(.requeued(lease.trial, attempt: lease.attempt, error: reason))
-            } else {
-                setState(lease.trial, .failed)
-                outcomes.append(.failed(lease.trial, attempt: lease.attempt, error: reason))
-                outcomes += skipDependants(of: lease.trial, reason: "depends on \(lease.trial), which failed: \(reason)")
-            }
-        }
+        let outcomes = lapse(leases: leases(of: worker).map(\.id), reason: reason)
         leasesByWorker[worker] = nil
+        return outcomes
+    }
+
+    /// These leases lapse: their trials go back to the queue, or fail for good when
+    /// their attempts are used up. A lapse does not count toward quarantine: the
+    /// worker died or lost track of the trial, it did not fail it.
+    public mutating func lapse(leases ids: [String], reason: String) -> [Outcome] {
+        var outcomes: [Outcome] = []
+        for lease in ids.compactMap({ leases[$0] }) {
+            guard nodes[lease.trial]?.state == .running else { continue }
+            endLease(trial: lease.trial)
+            outcomes += retryOrFail(lease.trial, attempt: lease.attempt, error: reason, retryable: true)
+        }
         return outcomes
     }
 
@@ -213,6 +202,21 @@ public struct Scheduler {
     }
 
     // MARK: Internals
+
+    /// An attempt that ended without a result: back to the queue, or failed for good
+    /// (its dependants skipped) when attempts are used up or retrying cannot help.
+    private mutating func retryOrFail(_ id: TrialID, attempt: Int, error: String, retryable: Bool) -> [Outcome] {
+        guard let node = nodes[id] else { return [] }
+        nodes[id]!.lastError = error
+        if retryable && node.attempts < configuration.maxAttempts {
+            setState(id, .pending)
+            ready.push(id, height: node.height, position: node.position)
+            return [.requeued(id, attempt: attempt, error: error)]
+        }
+        setState(id, .failed)
+        return [.failed(id, attempt: attempt, error: error)]
+            + skipDependants(of: id, reason: "depends on \(id), which failed: \(error)")
+    }
 
     private func isReady(_ id: TrialID) -> Bool {
         guard let node = nodes[id] else { return false }

@@ -117,6 +117,16 @@ struct SchedulerTests {
         #expect(!late && current && !repeated)
     }
 
+    @Test func onlyTheLeasesAWorkerForgotLapse() {
+        var scheduler = scheduler()
+        let kept = scheduler.assign(to: "w")!
+        let forgotten = scheduler.assign(to: "w")!
+        let outcomes = scheduler.lapse(leases: [forgotten.id], reason: "not listed in HELLO")
+        #expect(outcomes == [.requeued(forgotten.trial, attempt: 1, error: "not listed in HELLO")])
+        #expect(scheduler.state(of: kept.trial) == .running)
+        #expect(scheduler.leases(of: "w").map(\.id) == [kept.id])
+    }
+
     @Test func aWorkerThatFailsDifferentTrialsIsQuarantined() throws {
         let wide = Plan(try Sweep(yaml: "dataset: fashion-mnist\nmodel: lenet-300-100\nlevels: 1\nseeds: 4\n"))
         var scheduler = Scheduler(trials: wide.trials.map { ($0, .pending, 0) },
