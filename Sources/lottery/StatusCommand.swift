@@ -19,7 +19,8 @@ struct StatusCommand: ParsableCommand {
         do {
             journal = try Journal(readOnly: path)
         } catch {
-            throw ValidationError("\(path): \(error)")
+            FileHandle.standardError.write(Data("lottery status: \(error)\n".utf8))
+            throw ExitCode.failure
         }
         let trials = try journal.trials()
         let name = try journal.meta("sweep_name") ?? "?"

@@ -30,6 +30,9 @@ struct WorkerCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func validate() throws {
+        guard ["tcp://", "ipc://", "inproc://"].contains(where: connect.hasPrefix) else {
+            throw ValidationError("--connect takes a ZeroMQ endpoint such as tcp://head:5555, not '\(connect)'")
+        }
         guard slots >= 1 else { throw ValidationError("--slots must be at least 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         for entry in data where !entry.contains("=") {
