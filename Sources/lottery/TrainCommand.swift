@@ -106,7 +106,7 @@ struct TrainCommand: ParsableCommand {
               + "\(training.optimizer.kind.rawValue) lr \(training.optimizer.learningRate), batch \(training.batchSize), "
               + "\(training.length), seed \(seed), OpenBLAS \(BLAS.coreName) × \(BLAS.threads)")
         let table = TextTable(columns: ["level", "branch", "weights %", "early stop", "test acc @ES",
-                                        "final test acc", "seconds"])
+                                        "final test acc", "seconds"], minimumWidth: 12)
         print(table.header)
         let rows = try chain.run(dataset: loaded) { row in
             print(table.line([
