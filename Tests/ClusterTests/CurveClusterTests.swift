@@ -37,6 +37,13 @@ import Wire
         #expect(trials.count == 3)
         #expect(trials.allSatisfy { $0.state == .done && $0.worker?.hasPrefix("trusted-") == true })
         #expect(try journal.events(last: 100_000).allSatisfy { !($0.worker ?? "").hasPrefix("stranger") })
+        // The stranger only sees silence, and its log says what to check.
+        let hintDeadline = ContinuousClock.now + .seconds(30)
+        while !cluster.log("stranger").contains("among its authorized keys"), ContinuousClock.now < hintDeadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(cluster.log("stranger").contains("\(stranger.publicKey.z85.prefix(8))… among its authorized keys"),
+                "\(cluster.log("stranger"))")
         cluster.killWorker("stranger")
     }
 

@@ -44,10 +44,10 @@ import Wire
         let folder = try temporaryFolder()
         let path = folder + "/mixed.key"
         let (one, other) = (try CurveKeyPair.generate(), try CurveKeyPair.generate())
-        FileManager.default.createFile(atPath: path, contents: Data("""
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("""
             public-key = \(other.publicKey.z85)
             secret-key = \(one.secretKey.z85)
-            """.utf8), attributes: [.posixPermissions: 0o600])
+            """.utf8), attributes: [.posixPermissions: 0o600]))
         let error = try #require(throws: KeyFileError.self) { try KeyFile.readKeyPair(path) }
         #expect(error.line == 1)
     }
