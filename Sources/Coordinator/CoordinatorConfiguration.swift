@@ -1,3 +1,5 @@
+import Wire
+
 /// How a coordinator runs a sweep.
 public struct CoordinatorConfiguration: Sendable {
     /// Where the ROUTER binds, e.g. `tcp://0.0.0.0:5555` (`tcp://127.0.0.1:*` picks a free port).
@@ -16,11 +18,14 @@ public struct CoordinatorConfiguration: Sendable {
     public var shutDownWorkersAtEnd: Bool
     /// Failed and skipped trials of an earlier run are tried again.
     public var retryFailed: Bool
+    /// CURVE on the ROUTER: traffic is encrypted, and only workers whose public keys
+    /// are authorized get in. Nil: plain TCP, anyone who can reach the port is a worker.
+    public var curve: CurveServerKeys?
 
     public init(endpoint: String, runFolder: String, scheduler: Scheduler.Configuration = .init(),
                 heartbeat: Duration = .seconds(1), deadAfter: Duration = .seconds(5),
                 commitInterval: Duration = .milliseconds(5), shutDownWorkersAtEnd: Bool = true,
-                retryFailed: Bool = true) {
+                retryFailed: Bool = true, curve: CurveServerKeys? = nil) {
         self.endpoint = endpoint
         self.runFolder = runFolder
         self.scheduler = scheduler
@@ -29,6 +34,19 @@ public struct CoordinatorConfiguration: Sendable {
         self.commitInterval = commitInterval
         self.shutDownWorkersAtEnd = shutDownWorkersAtEnd
         self.retryFailed = retryFailed
+        self.curve = curve
+    }
+}
+
+/// The coordinator's side of CURVE: its own key pair and the workers it lets in.
+public struct CurveServerKeys: Sendable {
+    public var keyPair: CurveKeyPair
+    /// Public keys of the workers admitted; every other key is refused by the ZAP handler.
+    public var authorizedKeys: Set<CurveKey>
+
+    public init(keyPair: CurveKeyPair, authorizedKeys: Set<CurveKey>) {
+        self.keyPair = keyPair
+        self.authorizedKeys = authorizedKeys
     }
 }
 

@@ -109,15 +109,28 @@ public final class CoordinatorService: @unchecked Sendable {
 
         let context = try ZMQContext()
         let socket: SocketID = "workers"
-        let wire = try SocketThread(context: context, name: "coordinator wire", sockets: [
-            SocketSpec(socket, .router, options: [
-                .routerMandatory(true), .routerHandover(true), .linger(.milliseconds(1000)),
-                .maxMessageSize(MessageLimits().maxArtifactBytes + (1 << 20)),
-            ], bind: [configuration.endpoint]),
-        ])
+        var options: [SocketOption] = [
+            .routerMandatory(true), .routerHandover(true), .linger(.milliseconds(1000)),
+            .maxMessageSize(MessageLimits().maxArtifactBytes + (1 << 20)),
+        ]
+        var sockets: [SocketSpec] = []
+        if let curve = configuration.curve {
+            // The ZAP handler goes first so it is bound before the first worker's handshake.
+            sockets.append(.zapHandler { [logger] key in
+                guard curve.authorizedKeys.contains(key) else {
+                    logger.warning("refused a worker whose key \(key.z85.prefix(8))… is not authorized")
+                    return false
+                }
+                return true
+            })
+            options += [.curveServer(true), .curveSecretKey(curve.keyPair.secretKey), .zapDomain("lottery")]
+        }
+        sockets.append(SocketSpec(socket, .router, options: options, bind: [configuration.endpoint]))
+        let wire = try SocketThread(context: context, name: "coordinator wire", sockets: sockets)
         let endpoint = wire.endpoints[socket] ?? configuration.endpoint
         boundEndpoint = endpoint
-        logger.info("coordinator \(coordinatorID) for sweep \(sweep.name) listening on \(endpoint)")
+        let security = configuration.curve.map { " with CURVE, \($0.authorizedKeys.count) authorized worker keys" } ?? ""
+        logger.info("coordinator \(coordinatorID) for sweep \(sweep.name) listening on \(endpoint)\(security)")
         onBound(endpoint)
         send = { peer, message in
             do {

@@ -1,4 +1,5 @@
 import Foundation
+import Wire
 
 /// How a worker process runs.
 public struct WorkerConfiguration: Sendable {
@@ -21,11 +22,14 @@ public struct WorkerConfiguration: Sendable {
     public var artifactCacheBytes: Int
     /// How often unacknowledged results are sent again.
     public var resendInterval: Duration
+    /// CURVE to the coordinator: this worker's key pair and the coordinator's public key.
+    /// Nil: plain TCP.
+    public var curve: CurveClientKeys?
 
     public init(endpoint: String, name: String = ProcessInfo.processInfo.hostName, host: String = ProcessInfo.processInfo.hostName,
                 slots: Int = 1, threads: Int = 1, dataFolders: [String: String] = [:],
                 announcedDatasets: [String] = ["fashion-mnist"], artifactCacheBytes: Int = 32 << 20,
-                resendInterval: Duration = .seconds(5)) {
+                resendInterval: Duration = .seconds(5), curve: CurveClientKeys? = nil) {
         self.endpoint = endpoint
         self.name = name
         self.host = host
@@ -35,5 +39,18 @@ public struct WorkerConfiguration: Sendable {
         self.announcedDatasets = announcedDatasets
         self.artifactCacheBytes = artifactCacheBytes
         self.resendInterval = resendInterval
+        self.curve = curve
+    }
+}
+
+/// A worker's side of CURVE.
+public struct CurveClientKeys: Sendable {
+    public var keyPair: CurveKeyPair
+    /// The coordinator's public key: the worker talks only to the holder of its secret.
+    public var coordinatorKey: CurveKey
+
+    public init(keyPair: CurveKeyPair, coordinatorKey: CurveKey) {
+        self.keyPair = keyPair
+        self.coordinatorKey = coordinatorKey
     }
 }

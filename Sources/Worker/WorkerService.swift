@@ -48,11 +48,16 @@ public final class WorkerService: Sendable {
         let routingID = "\(configuration.name)-\(String(UInt32.random(in: 0 ... .max), radix: 16))"
         let context = try ZMQContext()
         let up: SocketID = "coordinator"
+        var options: [SocketOption] = [
+            .routingID(routingID), .linger(.milliseconds(2000)),
+            .reconnectInterval(.milliseconds(100)), .reconnectIntervalMax(.seconds(5)),
+        ]
+        if let curve = configuration.curve {
+            options += [.curveServerKey(curve.coordinatorKey), .curvePublicKey(curve.keyPair.publicKey),
+                        .curveSecretKey(curve.keyPair.secretKey)]
+        }
         let wire = try SocketThread(context: context, name: "worker wire", sockets: [
-            SocketSpec(up, .dealer, options: [
-                .routingID(routingID), .linger(.milliseconds(2000)),
-                .reconnectInterval(.milliseconds(100)), .reconnectIntervalMax(.seconds(5)),
-            ], connect: [configuration.endpoint]),
+            SocketSpec(up, .dealer, options: options, connect: [configuration.endpoint]),
         ])
         let forward = Task { [continuation] in
             for await event in wire.events { continuation.yield(.wire(event)) }

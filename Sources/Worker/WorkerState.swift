@@ -246,7 +246,12 @@ struct WorkerState {
         }
         if !coordinatorSilent && now - lastHeard >= deadAfter {
             coordinatorSilent = true
-            logger.warning("the coordinator has been silent for \(deadAfter); carrying on and waiting for it")
+            // A CURVE handshake the coordinator refuses looks like silence from here.
+            let hint = configuration.curve.map {
+                " (with CURVE: is this worker's public key \($0.keyPair.publicKey.z85.prefix(8))… among its authorized keys,"
+                    + " and is --coordinator-key its public key?)"
+            } ?? ""
+            logger.warning("the coordinator has been silent for \(deadAfter); carrying on and waiting for it\(hint)")
         }
     }
 }

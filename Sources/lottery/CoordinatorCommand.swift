@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Reports
 import SweepPlan
+import Wire
 
 struct CoordinatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,17 +21,55 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: "Where to listen, e.g. tcp://0.0.0.0:5555.")
     var bind = "tcp://0.0.0.0:5555"
 
+    @Option(help: "This coordinator's secret key file (lottery keys generate); turns CURVE on.")
+    var key: String?
+
+    @Option(help: "Workers let in with CURVE: a file of public keys, one a line, or a folder of *.pub files.")
+    var authorizedKeys: String?
+
+    @Flag(help: "Allow binding a non-loopback address without CURVE: anyone who reaches the port can join and read traffic.")
+    var insecure = false
+
     @Flag(inversion: .prefixedNo, help: "Write the tables and plots when the sweep ends (lottery report does it any time).")
     var report = true
 
     @OptionGroup var options: CoordinatorOptions
 
+    func validate() throws {
+        guard (key == nil) == (authorizedKeys == nil) else {
+            throw ValidationError("--key and --authorized-keys go together: CURVE needs both")
+        }
+        if key == nil && !insecure && !Endpoint.isLoopback(bind) {
+            throw ValidationError("""
+                refusing to bind \(bind) without CURVE: anyone who can reach it could join the sweep and read its traffic.
+                Set up keys (docs/SECURITY.md):
+                  lottery keys generate --out keys --name coordinator      (here)
+                  lottery keys generate --out keys --name WORKER           (on each worker; copy its .pub here)
+                  lottery coordinator SWEEP --bind \(bind) --key keys/coordinator.key --authorized-keys keys/workers/
+                or bind a loopback address (tcp://127.0.0.1:PORT), or pass --insecure on a network you trust.
+                """)
+        }
+    }
+
     func run() async throws {
         let logger = makeLogger("lottery.coordinator", level: options.logLevel)
+        // Keys are read before anything starts: a bad entry stops the coordinator here.
+        var curve: CurveServerKeys?
+        if let key, let authorizedKeys {
+            curve = CurveServerKeys(keyPair: try KeyFile.readKeyPair(key),
+                                    authorizedKeys: Set(try KeyFile.readPublicKeys(authorizedKeys)))
+        } else if !Endpoint.isLoopback(bind) {
+            logger.warning("""
+                INSECURE: \(bind) is reachable from the network without CURVE; anyone who can reach it can join \
+                the sweep, send results and read traffic. See docs/SECURITY.md.
+                """)
+        }
         let sweep = try loadSweep(self.sweep)
         let plan = Plan(sweep)
+        var configuration = options.configuration(endpoint: bind, sweepName: sweep.name)
+        configuration.curve = curve
         let service = try CoordinatorService(
-            sweep: sweep, plan: plan, configuration: options.configuration(endpoint: bind, sweepName: sweep.name),
+            sweep: sweep, plan: plan, configuration: configuration,
             fingerprints: localFingerprints(plan), logger: logger)
         let signals = onTerminationSignals { _ in service.stop() }
         let outcome = try await service.run()

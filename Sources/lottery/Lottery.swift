@@ -8,7 +8,7 @@ struct Lottery: AsyncParsableCommand {
         commandName: "lottery",
         abstract: "Run Lottery Ticket Hypothesis experiments: train, prune, reset, repeat.",
         subcommands: [RunCommand.self, CoordinatorCommand.self, WorkerCommand.self, StatusCommand.self,
-                      ReportCommand.self, ExpandCommand.self, TrainCommand.self, BenchCommand.self])
+                      ReportCommand.self, ExpandCommand.self, KeysCommand.self, TrainCommand.self, BenchCommand.self])
 
     static func main() async {
         if let reason = BLASKernel.unsupportedCPUReason() {

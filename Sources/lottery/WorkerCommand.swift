@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Wire
 import Worker
 
 struct WorkerCommand: AsyncParsableCommand {
@@ -23,6 +24,12 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Where a dataset is on this machine, as NAME=FOLDER (repeatable).")
     var data: [String] = []
 
+    @Option(help: "This worker's secret key file (lottery keys generate); turns CURVE on.")
+    var key: String?
+
+    @Option(help: "The coordinator's public key: its .pub file or the 40-character key itself.")
+    var coordinatorKey: String?
+
     @Flag(help: "On SIGTERM, finish the running trials and deliver their results before leaving.")
     var drain = false
 
@@ -35,6 +42,9 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         guard slots >= 1 else { throw ValidationError("--slots must be at least 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard (key == nil) == (coordinatorKey == nil) else {
+            throw ValidationError("--key and --coordinator-key go together: CURVE needs both")
+        }
         for entry in data where !entry.contains("=") {
             throw ValidationError("--data takes NAME=FOLDER, e.g. --data mnist=/data/mnist; got '\(entry)'")
         }
@@ -47,9 +57,14 @@ struct WorkerCommand: AsyncParsableCommand {
             let parts = entry.split(separator: "=", maxSplits: 1)
             folders[String(parts[0])] = String(parts[1])
         }
+        var curve: CurveClientKeys?
+        if let key, let coordinatorKey {
+            curve = CurveClientKeys(keyPair: try KeyFile.readKeyPair(key), coordinatorKey: try KeyFile.publicKey(coordinatorKey))
+        }
         let host = ProcessInfo.processInfo.hostName
         let service = WorkerService(configuration: WorkerConfiguration(
-            endpoint: connect, name: name ?? host, host: host, slots: slots, threads: threads, dataFolders: folders),
+            endpoint: connect, name: name ?? host, host: host, slots: slots, threads: threads, dataFolders: folders,
+            curve: curve),
             logger: logger)
         let drain = self.drain
         let signals = onTerminationSignals { _ in service.terminate(drain: drain) }

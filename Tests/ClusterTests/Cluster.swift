@@ -55,6 +55,13 @@ final class Cluster {
         return process.terminationStatus
     }
 
+    /// Any `lottery` command, to completion; its exit status (its output is in `log(name)`).
+    func runToEnd(_ arguments: [String], log name: String) throws -> Int32 {
+        let process = try launch(arguments, log: name)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
     func killCoordinator() {
         if let coordinator { kill(coordinator.processIdentifier, SIGKILL); coordinator.waitUntilExit() }
     }
