@@ -18,7 +18,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Argument(help: "The sweep file, e.g. sweeps/quickstart.yaml.")
     var sweep: String
 
-    @Option(help: "Where to listen, e.g. tcp://0.0.0.0:5555.")
+    @Option(help: "Where to listen, e.g. tcp://0.0.0.0:5555 (a non-loopback address needs --key and --authorized-keys, or --insecure).")
     var bind = "tcp://0.0.0.0:5555"
 
     @Option(help: "This coordinator's secret key file (lottery keys generate); turns CURVE on.")

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+@testable import SweepPlan
+
+/// A seeded random-input test of the sweep-file reader, bounded so that it runs in
+/// every CI build: mutations of the shipped sweeps and of FuzzCorpus/ (bytes
+/// flipped, deleted, duplicated, lines swapped, YAML punctuation inserted) must
+/// each give a sweep or a `SweepError` — never a crash or a hang.
+@Suite struct SweepFileFuzzTests {
+    private static func corpus() throws -> [[UInt8]] {
+        let root = packageRoot()
+        let folders = [root.appendingPathComponent("sweeps"),
+                       root.appendingPathComponent("Tests/SweepPlanTests/FuzzCorpus")]
+        var inputs: [[UInt8]] = []
+        for folder in folders {
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() where name.hasSuffix(".yaml") {
+                inputs.append([UInt8](try Data(contentsOf: folder.appendingPathComponent(name))))
+            }
+        }
+        return inputs
+    }
+
+    private static let punctuation = Array(":-[]{},#&*!|>'\"%@`?\n\t ".utf8)
+
+    private func mutate(_ input: [UInt8], with generator: inout some RandomNumberGenerator) -> [UInt8] {
+        var bytes = input
+        for _ in 0..<Int.random(in: 1...8, using: &generator) where !bytes.isEmpty {
+            let at = Int.random(in: 0..<bytes.count, using: &generator)
+            switch Int.random(in: 0..<6, using: &generator) {
+            case 0: bytes[at] ^= UInt8.random(in: 1...255, using: &generator)
+            case 1: bytes.remove(at: at)
+            case 2: bytes.insert(Self.punctuation.randomElement(using: &generator)!, at: at)
+            case 3:
+                let end = min(bytes.count, at + Int.random(in: 1...40, using: &generator))
+                bytes.insert(contentsOf: bytes[at..<end], at: at)
+            case 4:
+                let end = min(bytes.count, at + Int.random(in: 1...200, using: &generator))
+                bytes.removeSubrange(at..<end)
+            default:
+                var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Array.init)
+                if lines.count > 1 {
+                    lines.swapAt(Int.random(in: 0..<lines.count, using: &generator), Int.random(in: 0..<lines.count, using: &generator))
+                }
+                bytes = Array(lines.joined(separator: [UInt8(ascii: "\n")]))
+            }
+        }
+        return bytes
+    }
+
+    @Test func mutatedSweepFilesNeverCrashTheReader() throws {
+        let corpus = try Self.corpus()
+        try #require(corpus.count >= 5)
+        var generator = SeededRandom(seed: 20261130)
+        var accepted = 0
+        var rejected = 0
+        for round in 0..<3_000 {
+            let input = mutate(corpus[round % corpus.count], with: &generator)
+            // Bytes that are not UTF-8 are read the way a file would be: repaired.
+            let text = String(decoding: input, as: UTF8.self)
+            do {
+                let sweep = try Sweep(yaml: text, file: "fuzz-\(round).yaml")
+                _ = Plan(sweep).summary
+                accepted += 1
+            } catch is SweepError {
+                rejected += 1
+            }
+        }
+        #expect(accepted + rejected == 3_000)
+        #expect(rejected > 0)
+    }
+}
+
+/// SplitMix64: a small seeded generator, so the fuzz inputs are the same every run.
+struct SeededRandom: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}
