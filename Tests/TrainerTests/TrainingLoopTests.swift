@@ -90,3 +90,21 @@ struct TrainingLoopTests {
         #expect(outcome.summary.finalValidationLoss < first.loss / 2)
     }
 }
+
+import CFloatControl
+
+@Suite struct FloatControlTests {
+    /// Training flushes subnormals to zero, and gives the thread back as it found it:
+    /// other code on a reused pool thread must see subnormals as usual.
+    @Test func trainingLeavesTheThreadsFloatingPointSettingAsItWas() throws {
+        let before = lottery_denormals_are_flushed()
+        var observed: Int32 = -1
+        let dataset = try syntheticDataset()
+        _ = try TrialRunner.run(tinyRecipe(training: tinyTraining(iterations: 5, evalEvery: 5)), inputs: TrialInputs(),
+                                dataset: dataset, onEvaluation: { _ in observed = lottery_denormals_are_flushed() })
+        #expect(lottery_denormals_are_flushed() == before)
+        #if arch(x86_64) || arch(arm64)
+        #expect(observed == 1)
+        #endif
+    }
+}

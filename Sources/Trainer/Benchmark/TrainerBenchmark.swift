@@ -22,7 +22,8 @@ public struct TrainerBenchmark {
     /// Samples per second over `steps` training steps after `warmup` untimed ones,
     /// with every prunable layer kept at `density` (1 = dense).
     public func trainingThroughput(steps: Int, warmup: Int, density: Double) throws -> Double {
-        _ = lottery_flush_denormals_to_zero()
+        let savedFloatControl = lottery_flush_denormals_saving()
+        defer { lottery_restore_float_control(savedFloatControl) }
         let network = try Network(model: model, inputShape: dataset.info.inputShape, classes: dataset.info.classes,
                                   capacity: training.batchSize)
         var mask = Mask.dense(for: network)

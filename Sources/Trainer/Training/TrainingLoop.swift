@@ -56,8 +56,11 @@ public struct TrainingLoop {
             throw TrainerError.invalidRun("cannot keep the weights of iteration \(keepWeightsAt) of a \(total)-iteration run")
         }
         // Adam's moments drift into subnormal floats; computing on them is many
-        // times slower. Flushing them to zero changes no result that matters.
-        _ = lottery_flush_denormals_to_zero()
+        // times slower. Flushing them to zero changes no result that matters. The
+        // thread's own setting comes back afterwards: it may be a pool thread that
+        // runs other code next.
+        let savedFloatControl = lottery_flush_denormals_saving()
+        defer { lottery_restore_float_control(savedFloatControl) }
 
         let clock = ContinuousClock()
         let start = clock.now
