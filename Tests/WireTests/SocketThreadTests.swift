@@ -139,10 +139,17 @@ import Wire
     }
 
     @Test func aDealerQueuesUpToItsLimit() async throws {
-        // `immediate` makes a DEALER with no connected peer refuse to queue in libzmq,
-        // so the socket thread keeps the messages itself.
+        // A loopback port nobody listens on (yet): with `immediate`, a DEALER whose
+        // connection is not up refuses to queue in libzmq, so the socket thread keeps
+        // the messages itself. (TCP rather than inproc: whether libzmq attaches a pipe
+        // to an inproc connect-before-bind at once depends on timing.)
+        let probe = try Socket(.router, context: context)
+        try probe.bind("tcp://127.0.0.1:*")
+        let endpoint = try probe.lastEndpoint
+        probe.close()
         let dealer = try SocketThread(context: context, sockets: [
-            SocketSpec(coordinator, .dealer, options: [.immediate(true)], connect: ["inproc://socket-thread-tests.nobody"]),
+            SocketSpec(coordinator, .dealer, options: [.immediate(true), .reconnectInterval(.milliseconds(20))],
+                       connect: [endpoint]),
         ], maxQueuedPerSocket: 3)
         let guardTask = watchdog([dealer])
         defer { guardTask.cancel() }
@@ -158,13 +165,14 @@ import Wire
 
         // When the peer comes, the three kept messages go out.
         let router = try Socket(.router, context: context)
-        try router.bind("inproc://socket-thread-tests.nobody")
+        try router.bind(endpoint)
         for _ in 0 ..< 3 {
             #expect(try Socket.poll([PollItem(router)], timeout: .seconds(5)) == [.readable])
             let frames = try #require(try router.tryReceive())
             #expect(try WireMessage(frames: Array(frames.dropFirst())) == .heartbeat)
         }
         await dealer.stop()
+        router.close()
     }
 
     @Test func stoppingEndsTheStreamAndRefusesSends() async throws {
