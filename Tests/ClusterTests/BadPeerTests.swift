@@ -15,11 +15,11 @@ import Wire
         return (context, socket)
     }
 
-    private func receive(_ socket: Socket, timeout: Duration = .seconds(10)) throws -> [[UInt8]]? {
+    private func receive(_ socket: Socket, timeout: Duration = .seconds(10)) async throws -> [[UInt8]]? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let frames = try socket.tryReceive() { return frames }
-            Thread.sleep(forTimeInterval: 0.01)
+            try await Task.sleep(for: .milliseconds(10))
         }
         return nil
     }
@@ -32,7 +32,8 @@ import Wire
         _ = context
         let header = #"{"v":2,"worker":"future","host":"","slots":1,"threads":1,"datasets":{},"running":[]}"#
         try socket.send([Array("HELLO".utf8), Array(header.utf8)])
-        let reply = try #require(try receive(socket), "no answer to a version-2 HELLO")
+        let received = try await receive(socket)
+        let reply = try #require(received, "no answer to a version-2 HELLO")
         let message = try WireMessage(frames: reply)
         guard case .reject(let rejection) = message else {
             Issue.record("expected REJECT, got \(message.typeName)")
@@ -78,7 +79,7 @@ import Wire
         status.standardOutput = pipe
         try status.run()
         let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        status.waitUntilExit()
+        while status.isRunning { try await Task.sleep(for: .milliseconds(10)) }
         #expect(text.contains("dropped messages:"))
         #expect(!text.contains("dropped messages: none"))
     }

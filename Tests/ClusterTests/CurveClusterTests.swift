@@ -9,7 +9,7 @@ import Wire
         let cluster = try Cluster(sweep: TestSweeps.chains(iterations: 100, levels: 1, seeds: 1), name: "curve")
         let keys = cluster.folder + "/keys"
         for name in ["coordinator", "trusted", "stranger"] {
-            #expect(try cluster.runToEnd(["keys", "generate", "--out", keys, "--name", name], log: "keys") == 0,
+            #expect(try await cluster.runToEnd(["keys", "generate", "--out", keys, "--name", name], log: "keys") == 0,
                     "\(cluster.log("keys"))")
         }
         try FileManager.default.createDirectory(atPath: keys + "/workers", withIntermediateDirectories: true)
@@ -50,7 +50,7 @@ import Wire
     @Test func aBadAuthorizedKeyStopsTheCoordinatorBeforeItStarts() async throws {
         let cluster = try Cluster(sweep: TestSweeps.chains(iterations: 100, levels: 0, seeds: 1), name: "bad-keys")
         let keys = cluster.folder + "/keys"
-        #expect(try cluster.runToEnd(["keys", "generate", "--out", keys, "--name", "coordinator"], log: "keys") == 0)
+        #expect(try await cluster.runToEnd(["keys", "generate", "--out", keys, "--name", "coordinator"], log: "keys") == 0)
         try "# workers\nnot-a-key\n".write(toFile: keys + "/authorized", atomically: true, encoding: .utf8)
         try cluster.startCoordinator(extra: ["--key", keys + "/coordinator.key", "--authorized-keys", keys + "/authorized"])
         #expect(try await cluster.waitForCoordinator(timeout: .seconds(20)) != 0)
@@ -58,10 +58,10 @@ import Wire
         #expect(!FileManager.default.fileExists(atPath: cluster.journalPath))
     }
 
-    @Test func aNetworkBindWithoutCurveIsRefusedUnlessInsecure() throws {
+    @Test func aNetworkBindWithoutCurveIsRefusedUnlessInsecure() async throws {
         let cluster = try Cluster(sweep: TestSweeps.chains(iterations: 100, levels: 0, seeds: 1), name: "insecure")
         // 192.0.2.1 is a documentation address (TEST-NET-1): even a bind would not expose anything.
-        let status = try cluster.runToEnd(["coordinator", cluster.sweepPath, "--bind", "tcp://192.0.2.1:\(cluster.port)"],
+        let status = try await cluster.runToEnd(["coordinator", cluster.sweepPath, "--bind", "tcp://192.0.2.1:\(cluster.port)"],
                                           log: "refused")
         #expect(status != 0)
         #expect(cluster.log("refused").contains("lottery keys generate"), "\(cluster.log("refused"))")

@@ -14,7 +14,7 @@ import Testing
 
     @Test func aSweepWithTwoWorkersCompletesWithEveryTrialJournaledOnceInChainOrder() async throws {
         let cluster = try Cluster(sweep: TestSweeps.chains(iterations: 200), name: "two-workers")
-        #expect(try cluster.runEmbedded(workers: 2) == 0, "lottery run failed:\n\(cluster.log("run"))")
+        #expect(try await cluster.runEmbedded(workers: 2) == 0, "lottery run failed:\n\(cluster.log("run"))")
         let journal = try cluster.journal()
         let trials = try journal.trials()
         #expect(trials.count == 10)
@@ -95,7 +95,7 @@ import Testing
             seeds: 1
             """
         let cluster = try Cluster(sweep: yaml, name: "always-fails")
-        #expect(try cluster.runEmbedded(workers: 2) == 1)
+        #expect(try await cluster.runEmbedded(workers: 2) == 1)
         let trials = try cluster.journal().trials()
         let bad = trials.filter { $0.planned.recipe.data.dataset == "mnist" }
         let good = trials.filter { $0.planned.recipe.data.dataset == "fashion-mnist" }
