@@ -27,8 +27,6 @@ public final class CoordinatorService: @unchecked Sendable {
     let journal: Journal
     let store: ArtifactStore
     let progress: Progress
-    /// The endpoint actually bound (a wildcard port resolved); set once `run` has bound.
-    public private(set) var boundEndpoint: String?
     private let inputs: AsyncStream<Input>
     private let continuation: AsyncStream<Input>.Continuation
     private let onBound: @Sendable (String) -> Void
@@ -128,7 +126,6 @@ public final class CoordinatorService: @unchecked Sendable {
         sockets.append(SocketSpec(socket, .router, options: options, bind: [configuration.endpoint]))
         let wire = try SocketThread(context: context, name: "coordinator wire", sockets: sockets)
         let endpoint = wire.endpoints[socket] ?? configuration.endpoint
-        boundEndpoint = endpoint
         let security = configuration.curve.map { " with CURVE, \($0.authorizedKeys.count) authorized worker keys" } ?? ""
         logger.info("coordinator \(coordinatorID) for sweep \(sweep.name) listening on \(endpoint)\(security)")
         onBound(endpoint)

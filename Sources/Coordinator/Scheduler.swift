@@ -102,12 +102,9 @@ public struct Scheduler {
     public func attempts(of id: TrialID) -> Int { nodes[id]?.attempts ?? 0 }
     public var isFinished: Bool { (counts[.pending] ?? 0) == 0 && (counts[.running] ?? 0) == 0 }
     public var readyCount: Int { ready.count }
-    public var activeLeases: [Lease] { Array(leases.values) }
     public func lease(_ id: String) -> Lease? { leases[id] }
     public func leases(of worker: String) -> [Lease] { (leasesByWorker[worker] ?? []).compactMap { leases[$0] } }
     public func isQuarantined(_ worker: String) -> Bool { workers[worker]?.quarantined ?? false }
-    /// The worker that produced a done trial's artifacts, if this coordinator saw it.
-    public func producer(of id: TrialID) -> String? { nodes[id]?.ranOn }
 
     /// Leases the best ready trial to `worker`, or nil when none is ready (or the worker is quarantined).
     public mutating func assign(to worker: String) -> Lease? {
@@ -190,15 +187,6 @@ public struct Scheduler {
             outcomes += retryOrFail(lease.trial, attempt: lease.attempt, error: reason, retryable: true)
         }
         return outcomes
-    }
-
-    /// Forgets a lease without an outcome (a lease the worker never got, say); the trial is ready again.
-    public mutating func release(_ leaseID: String) {
-        guard let lease = leases[leaseID], let node = nodes[lease.trial], node.state == .running else { return }
-        endLease(trial: lease.trial)
-        nodes[lease.trial]!.attempts -= 1
-        setState(lease.trial, .pending)
-        ready.push(lease.trial, height: node.height, position: node.position)
     }
 
     // MARK: Internals

@@ -76,6 +76,17 @@ struct IDXFileTests {
         #expect(dataset.test.labels[0..<3] == [0, 1, 2])
     }
 
+    @Test(arguments: [false, true])
+    func theStreamedFingerprintIsTheLoadedOne(compressed: Bool) throws {
+        writeDataset(compressed: compressed)
+        let spec = DataSpec(dataset: "mnist", path: folder, validationSize: 10)
+        let loaded = try Dataset.load(spec).fingerprint
+        #expect(loaded.count == 64)
+        #expect(Dataset.fingerprint(of: spec) == loaded)
+        write(labels(count: 50, classes: 9), "train-labels-idx1-ubyte" + (compressed ? ".gz" : ""), compressed: compressed)
+        #expect(Dataset.fingerprint(of: spec) != loaded)
+    }
+
     @Test func theValidationHoldOutIsFixedBySeed() throws {
         writeDataset(compressed: false)
         let a = try Dataset.load(DataSpec(dataset: "mnist", path: folder, validationSize: 10, splitSeed: 1))

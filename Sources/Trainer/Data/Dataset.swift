@@ -95,8 +95,11 @@ public final class Dataset: Sendable {
                         featuresPerExample: expectedShape[0] * expectedShape[1])
     }
 
+    /// The IDX files of a dataset, in the order the fingerprint hashes them.
+    static let idxFileNames = ["train", "t10k"].flatMap { ["\($0)-images-idx3-ubyte", "\($0)-labels-idx1-ubyte"] }
+
     /// The compressed file if present, else the plain one (named in errors if neither is).
-    private static func locate(folder: String, name: String) -> String {
+    static func locate(folder: String, name: String) -> String {
         let base = folder.hasSuffix("/") ? folder + name : folder + "/" + name
         if access(base + ".gz", F_OK) == 0 { return base + ".gz" }
         if access(base, F_OK) == 0 { return base }

@@ -15,10 +15,8 @@ extension Dataset {
               let folder = spec.path ?? info.defaultPath else { return nil }
         var hasher = SHA256()
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        for name in ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"] {
-            let base = folder.hasSuffix("/") ? folder + name : folder + "/" + name
-            let path = access(base + ".gz", F_OK) == 0 ? base + ".gz" : base
-            guard let file = gzopen(path, "rb") else { return nil }
+        for name in idxFileNames {
+            guard let file = gzopen(locate(folder: folder, name: name), "rb") else { return nil }
             defer { gzclose(file) }
             while true {
                 let count = chunk.withUnsafeMutableBytes { gzread(file, $0.baseAddress, UInt32($0.count)) }
