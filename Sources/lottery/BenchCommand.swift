@@ -13,13 +13,21 @@ struct BenchCommand: ParsableCommand {
 struct TrainerBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trainer",
-        abstract: "Training samples per second of LeNet-300-100 at batch 60 with Adam, against its GEMMs alone.")
+        abstract: "Training samples per second of a preset at its batch size, against its GEMMs alone.",
+        discussion: """
+            lenet-300-100 trains on Fashion-MNIST and also compares a 20% mask and processes side by side. \
+            The conv presets train on CIFAR-10-shaped random data (3×32×32; the values do not change the \
+            time) and compare Winograd with im2col convolutions.
+            """)
 
-    @Option(help: "Timed training steps per measurement.")
-    var steps = 3_000
+    @Option(help: "The preset to train: \(Preset.all.map(\.name).joined(separator: ", ")).")
+    var model = Preset.lenet300100.name
 
-    @Option(help: "Untimed steps before each measurement.")
-    var warmup = 300
+    @Option(help: "Timed training steps per measurement (default: 3000 for lenet-300-100, 30 for conv presets).")
+    var steps: Int?
+
+    @Option(help: "Untimed steps before each measurement (default: 300, or 5 for conv presets).")
+    var warmup: Int?
 
     @Option(help: "Measurements per figure; the median is printed.")
     var repeats = 3
@@ -33,9 +41,28 @@ struct TrainerBench: ParsableCommand {
     @Option(help: .hidden)
     var threads = 1
 
+    private var isMLP: Bool { Preset.named(model)?.model.isMultilayerPerceptron ?? true }
+    private var timedSteps: Int { steps ?? (isMLP ? 3_000 : 30) }
+    private var warmupSteps: Int { warmup ?? (isMLP ? 300 : 5) }
+
+    func validate() throws {
+        guard Preset.named(model) != nil else {
+            throw ValidationError("unknown preset '\(model)'; known: \(Preset.all.map(\.name).joined(separator: ", "))")
+        }
+    }
+
+    /// The data a preset is timed on: Fashion-MNIST for the MLP, CIFAR-10-shaped
+    /// random examples for the conv nets.
+    private func dataset(for preset: Preset) throws -> Dataset {
+        preset.model.isMultilayerPerceptron
+            ? try Dataset.load(DataSpec(dataset: "fashion-mnist", path: data))
+            : try TrainerBenchmark.syntheticDataset(like: .cifar10, count: max(600, preset.training.batchSize * 10))
+    }
+
     func run() throws {
-        let preset = Preset.lenet300100
-        let dataset = try Dataset.load(DataSpec(dataset: "fashion-mnist", path: data))
+        let preset = Preset.named(model)!
+        let steps = timedSteps, warmup = warmupSteps
+        let dataset = try dataset(for: preset)
         let benchmark = TrainerBenchmark(model: preset.model, training: preset.training, dataset: dataset)
         if let singleDensity {
             // One measurement in this process, for the side-by-side process runs.
@@ -44,13 +71,17 @@ struct TrainerBench: ParsableCommand {
             print("\(rate) \(peakResidentBytes() ?? 0)")
             return
         }
+        guard preset.model.isMultilayerPerceptron else {
+            try runConvolutional(preset, dataset: dataset)
+            return
+        }
 
         print("lottery bench trainer: \(preset.name), batch \(preset.training.batchSize), Adam, Fashion-MNIST")
         print("OpenBLAS kernel \(BLAS.coreName)"
               + (ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { " (OPENBLAS_CORETYPE=\($0))" } ?? "")
               + "; denormals flushed to zero in training threads")
         print("\(steps) timed steps after \(warmup) warm-up per measurement; medians of \(repeats); samples/s")
-        print(String(format: "GEMM work per step: %.1f MFLOP", benchmark.gemmFlopsPerStep / 1e6))
+        print(String(format: "GEMM work per step: %.1f MFLOP", try benchmark.gemmFlopsPerStep() / 1e6))
         print("")
         let table = TextTable(columns: ["threads", "GEMMs alone", "dense", "20% mask", "mask/dense", "dense/GEMMs"],
                               minimumWidth: 10)
@@ -89,12 +120,45 @@ struct TrainerBench: ParsableCommand {
         print(String(format: "Peak resident memory of a process training on Fashion-MNIST: %.0f MB", Double(peak) / 1e6))
     }
 
+    /// Conv presets: Winograd (the default) against im2col, each next to its own GEMMs.
+    private func runConvolutional(_ preset: Preset, dataset: Dataset) throws {
+        let steps = timedSteps, warmup = warmupSteps
+        let fast = TrainerBenchmark(model: preset.model, training: preset.training, dataset: dataset)
+        let lowered = TrainerBenchmark(model: preset.model, training: preset.training, dataset: dataset,
+                                       convolutions: .im2col)
+        print("lottery bench trainer: \(preset.name), batch \(preset.training.batchSize), Adam, "
+              + "CIFAR-10-shaped random data (3×32×32)")
+        print("OpenBLAS kernel \(BLAS.coreName); denormals flushed to zero in training threads")
+        print("\(steps) timed steps after \(warmup) warm-up per measurement; medians of \(repeats); samples/s")
+        print(String(format: "GEMM work per step: %.2f GFLOP with Winograd, %.2f GFLOP with im2col",
+                     try fast.gemmFlopsPerStep() / 1e9, try lowered.gemmFlopsPerStep() / 1e9))
+        print("")
+        let table = TextTable(columns: ["threads", "Winograd GEMMs", "Winograd", "outside GEMMs",
+                                        "im2col GEMMs", "im2col", "Winograd/im2col"], minimumWidth: 9)
+        print(table.header)
+        for threadCount in [1, 2] {
+            BLAS.threads = threadCount
+            let fastGEMM = try median(repeats) { try fast.gemmThroughput(steps: steps) }
+            let fastRate = try median(repeats) { try fast.trainingThroughput(steps: steps, warmup: warmup, density: 1) }
+            let loweredGEMM = try median(repeats) { try lowered.gemmThroughput(steps: steps) }
+            let loweredRate = try median(repeats) {
+                try lowered.trainingThroughput(steps: steps, warmup: warmup, density: 1)
+            }
+            print(table.line([
+                "\(BLAS.threads)", format(fastGEMM), format(fastRate),
+                String(format: "%.0f%%", 100 * (1 - fastRate / fastGEMM)),
+                format(loweredGEMM), format(loweredRate), String(format: "%.2f×", fastRate / loweredRate),
+            ]))
+        }
+        print(String(format: "Peak resident memory: %.0f MB", Double(peakResidentBytes() ?? 0) / 1e6))
+    }
+
     private func childRuns(count: Int, threads: Int) throws -> [(rate: Double, peakBytes: Int)] {
         let processes = (0..<count).map { _ in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
             process.arguments = ["bench", "trainer", "--single", "1", "--threads", "\(threads)",
-                                 "--steps", "\(steps)", "--warmup", "\(warmup)"] + (data.map { ["--data", $0] } ?? [])
+                                 "--steps", "\(timedSteps)", "--warmup", "\(warmupSteps)"] + (data.map { ["--data", $0] } ?? [])
             let pipe = Pipe()
             process.standardOutput = pipe
             return (process, pipe)

@@ -17,6 +17,22 @@ import Testing
         #expect(chain.weightShapes.map(\.count) == [235_200, 30_000, 1_000])
     }
 
+    @Test func dropoutFollowsEveryHiddenFullyConnectedLayer() throws {
+        let chains = try Sweep(yaml: """
+            dataset: fashion-mnist
+            model: {preset: conv-2, dropout: [0, 0.5]}
+            levels: 1
+            """).chains
+        #expect(chains.count == 2)
+        #expect(chains[0].model == Preset.conv2.model)
+        #expect(chains[1].model.name == "conv-2-dropout-0.5")
+        #expect(chains[1].model.layers == [.conv3x3(channels: 64), .conv3x3(channels: 64), .maxPool2x2,
+                                           .dense(units: 256), .dropout(rate: 0.5),
+                                           .dense(units: 256), .dropout(rate: 0.5)])
+        // Dropout has no weights: the same tensors are pruned.
+        #expect(chains[1].weightShapes == chains[0].weightShapes)
+    }
+
     @Test func everythingCanBeOverridden() throws {
         let chain = try #require(try Sweep(yaml: """
             dataset: {name: fashion-mnist, path: /data/fm, validation: 10000, split_seed: 4}

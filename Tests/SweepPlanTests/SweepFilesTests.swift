@@ -57,4 +57,15 @@ import Testing
         #expect(plan.trials.allSatisfy { $0.recipe.data.path == "/data/cifar-10-batches-bin" })
         #expect(Set(plan.trials.map(\.iterations)) == [20_000, 25_000, 30_000])
     }
+
+    @Test func convFashionRunsTheConvNetsOnFashionMNIST() throws {
+        let plan = try Self.load("conv-fashion.yaml")
+        #expect(Set(plan.trials.map(\.recipe.model.name)) == ["conv-2", "conv-4", "conv-6"])
+        #expect(plan.trials.allSatisfy { $0.recipe.data.dataset == "fashion-mnist" })
+        #expect(plan.chains.allSatisfy { $0.levels.count == 6 })
+        // Each model keeps its preset's optimizer and rates.
+        let conv6 = try #require(plan.trials.first { $0.recipe.model.name == "conv-6" && $0.level == 1 })
+        #expect(conv6.recipe.training.optimizer == .adam(3e-4))
+        #expect(conv6.recipe.start == .prune(PruningSpec(rates: LayerRates(conv: 0.15, fc: 0.2, output: 0.1))))
+    }
 }

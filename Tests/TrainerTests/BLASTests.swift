@@ -43,7 +43,7 @@ struct BLASTests {
         for i in 0..<3 { layer.bias.value[i] = Float(generator.nextGaussian()) }
         let x = (0..<10).map { _ in Float(generator.nextGaussian()) }
         var y = [Float](repeating: 0, count: 6)
-        layer.forward(x, into: &y, rows: 2)
+        layer.forward(x, into: &y, rows: 2, training: false)
         let product = naive(transposeA: false, transposeB: false, m: 2, n: 3, k: 5, a: x, b: layer.weight.value.array)
         for row in 0..<2 {
             for j in 0..<3 {

@@ -148,9 +148,4 @@ struct IDXFileTests {
         write([], "t10k-images-idx3-ubyte")
         #expect(errorText { _ = try load() }.contains("t10k-images-idx3-ubyte: truncated"))
     }
-
-    @Test func cifarIsNotBuiltYetAndSaysSo() {
-        let message = errorText { _ = try Dataset.load(DataSpec(dataset: "cifar10", path: folder)) }
-        #expect(message.contains("not built yet"))
-    }
 }

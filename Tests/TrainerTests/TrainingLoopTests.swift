@@ -64,11 +64,26 @@ struct TrainingLoopTests {
         }
     }
 
-    @Test func convolutionalPresetsSayTheyAreNotBuiltYet() throws {
-        let dataset = try syntheticDataset()
-        var recipe = tinyRecipe()
-        recipe.model = Preset.conv2.model
-        #expect(throws: TrainerError.self) { try TrialRunner.run(recipe, inputs: TrialInputs(), dataset: dataset) }
+    /// Real data: the paper's Conv-2 with its own protocol (Adam 2e-4, batch 60) on
+    /// a slice of Fashion-MNIST, 120 iterations: far above the 10% of chance.
+    @Test func convTwoLearnsFashionMNIST() throws {
+        let spec = DataSpec(dataset: "fashion-mnist", path: fashionMNISTFolder)
+        let full = try DatasetCache.shared.dataset(for: spec)
+        func slice(_ examples: Examples, _ count: Int) -> Examples {
+            Examples(pixels: Array(examples.pixels[0..<(count * examples.featuresPerExample)]),
+                     labels: Array(examples.labels[0..<count]), featuresPerExample: examples.featuresPerExample)
+        }
+        let dataset = try Dataset(info: full.info, folder: full.folder, trainFile: slice(full.trainFile, 8_000),
+                                  test: slice(full.test, 1_000), validationSize: 1_000, splitSeed: 0)
+        var training = Preset.conv2.training
+        training.length = .iterations(120)
+        training.evalEvery = 120
+        let recipe = TrialRecipe(model: Preset.conv2.model, data: spec, training: training, seed: 0)
+        let outcome = try TrialRunner.run(recipe, inputs: TrialInputs(), dataset: dataset)
+        let first = outcome.evaluations.first { $0.split == .test }!
+        #expect(first.accuracy < 0.3)
+        #expect(outcome.summary.finalTestAccuracy > 0.65)
+        #expect(outcome.summary.layers.map(\.name) == ["conv1", "conv2", "fc1", "fc2", "output"])
     }
 
     /// Real data: LeNet-300-100 on Fashion-MNIST for 300 iterations gets far above

@@ -72,6 +72,7 @@ enum SweepSchema {
     static let model = SchemaSection(key: "model", path: "model", entries: [
         .field(modelPreset),
         .field(SchemaField(key: "hidden", path: "model.hidden", kind: .layerSizes)),
+        .field(SchemaField(key: "dropout", path: "model.dropout", kind: .coefficient)),
     ], shorthand: modelPreset)
 
     static let training = SchemaSection(key: "training", path: "training", entries: [

@@ -11,6 +11,16 @@ public enum LayerSpec: Hashable, Sendable, Codable {
     case maxPool2x2
     /// Dropout applied to the previous layer's output during training.
     case dropout(rate: Double)
+
+    /// How the layer is written in messages: `dense 300`, `conv3x3 64`, `max-pool 2×2`, `dropout 0.5`.
+    public var summary: String {
+        switch self {
+        case .dense(let units): "dense \(units)"
+        case .conv3x3(let channels): "conv3x3 \(channels)"
+        case .maxPool2x2: "max-pool 2×2"
+        case .dropout(let rate): "dropout \(rate)"
+        }
+    }
 }
 
 /// How the pruning rules see a layer. Biases are never pruned.
@@ -37,6 +47,16 @@ public struct ModelSpec: Hashable, Sendable, Codable {
     public static func mlp(hidden: [Int]) -> ModelSpec {
         ModelSpec(name: (["mlp"] + hidden.map(String.init)).joined(separator: "-"),
                   layers: hidden.map { .dense(units: $0) })
+    }
+
+    /// The paper's dropout variant: dropout at `rate` after every hidden fully
+    /// connected layer, named like `conv-2-dropout-0.5`. Rate 0 leaves the model as it is.
+    public func withDropout(_ rate: Double) -> ModelSpec {
+        guard rate > 0 else { return self }
+        return ModelSpec(name: "\(name)-dropout-\(rate)",
+                         layers: layers.flatMap { layer -> [LayerSpec] in
+                             if case .dense = layer { [layer, .dropout(rate: rate)] } else { [layer] }
+                         })
     }
 
     /// True when every layer is fully connected (the trainer's MLP path).

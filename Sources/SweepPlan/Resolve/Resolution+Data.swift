@@ -9,8 +9,15 @@ extension Resolution {
         return Preset.named(presetName)
     }
 
-    /// The preset's model, or a custom MLP with the file's hidden sizes.
+    /// The preset's model, or a custom MLP with the file's hidden sizes, with
+    /// dropout after its hidden fully connected layers when the file asks.
     mutating func model(from preset: Preset) -> ModelSpec {
+        let model = layers(from: preset)
+        guard let rate = values["model.dropout"]?.value.number else { return model }
+        return model.withDropout(rate)
+    }
+
+    private mutating func layers(from preset: Preset) -> ModelSpec {
         guard let hidden = values["model.hidden"] else { return preset.model }
         guard preset.model.isMultilayerPerceptron else {
             problem(hidden.location, "model.hidden", .conflict,

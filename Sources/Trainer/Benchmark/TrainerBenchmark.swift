@@ -12,11 +12,14 @@ public struct TrainerBenchmark {
     public let model: ModelSpec
     public let training: TrainingSpec
     public let dataset: Dataset
+    public let convolutions: ConvolutionAlgorithm
 
-    public init(model: ModelSpec, training: TrainingSpec, dataset: Dataset) {
+    public init(model: ModelSpec, training: TrainingSpec, dataset: Dataset,
+                convolutions: ConvolutionAlgorithm = .automatic) {
         self.model = model
         self.training = training
         self.dataset = dataset
+        self.convolutions = convolutions
     }
 
     /// Samples per second over `steps` training steps after `warmup` untimed ones,
@@ -24,8 +27,7 @@ public struct TrainerBenchmark {
     public func trainingThroughput(steps: Int, warmup: Int, density: Double) throws -> Double {
         let savedFloatControl = lottery_flush_denormals_saving()
         defer { lottery_restore_float_control(savedFloatControl) }
-        let network = try Network(model: model, inputShape: dataset.info.inputShape, classes: dataset.info.classes,
-                                  capacity: training.batchSize)
+        let network = try makeNetwork()
         var mask = Mask.dense(for: network)
         if density < 1 {
             for index in mask.layers.indices {
@@ -56,54 +58,63 @@ public struct TrainerBenchmark {
         return Double(steps * batch) / (clock.now - start).inSeconds
     }
 
-    /// Samples per second if a step were its matrix products only: the same
-    /// `sgemm` calls, with the same shapes, and nothing else.
+    /// Samples per second if a step were its matrix products only: the `sgemm`
+    /// calls of one recorded training step, with the same shapes and strides,
+    /// replayed `steps` times on scratch buffers, and nothing else.
     public func gemmThroughput(steps: Int) throws -> Double {
-        let network = try Network(model: model, inputShape: dataset.info.inputShape, classes: dataset.info.classes,
-                                  capacity: training.batchSize)
-        network.initialize(seed: 0)
-        let rows = training.batchSize
-        let layers = network.layers.compactMap { $0 as? DenseLayer }
-        let activations = ([network.inputFeatures] + layers.map(\.outputFeatures)).map {
-            FloatBuffer(count: rows * $0, value: 0.5)
+        let calls = try recordedStep()
+        func elements(_ call: GEMMRecorder.Call) -> (a: Int, b: Int, c: Int) {
+            ((call.transposeA ? call.k : call.m) * call.lda, (call.transposeB ? call.n : call.k) * call.ldb,
+             call.m * call.ldc)
         }
-        let gradients = activations.map { FloatBuffer(count: $0.count, value: 0.25) }
+        let a = FloatBuffer(count: calls.map { elements($0).a }.max() ?? 1, value: 0.5)
+        let b = FloatBuffer(count: calls.map { elements($0).b }.max() ?? 1, value: 0.25)
+        let c = FloatBuffer(count: calls.map { elements($0).c }.max() ?? 1)
         let clock = ContinuousClock()
         let start = clock.now
         for _ in 0..<steps {
-            for (index, layer) in layers.enumerated() {
-                BLAS.gemm(m: rows, n: layer.outputFeatures, k: layer.inputFeatures,
-                          a: activations[index].pointer, lda: layer.inputFeatures,
-                          b: layer.weight.value.pointer, ldb: layer.outputFeatures,
-                          c: activations[index + 1].pointer, ldc: layer.outputFeatures)
-            }
-            for (index, layer) in layers.enumerated().reversed() {
-                BLAS.gemm(transposeA: true, m: layer.inputFeatures, n: layer.outputFeatures, k: rows,
-                          a: activations[index].pointer, lda: layer.inputFeatures,
-                          b: gradients[index + 1].pointer, ldb: layer.outputFeatures,
-                          c: layer.weight.gradient.pointer, ldc: layer.outputFeatures)
-                if index > 0 {
-                    BLAS.gemm(transposeB: true, m: rows, n: layer.inputFeatures, k: layer.outputFeatures,
-                              a: gradients[index + 1].pointer, lda: layer.outputFeatures,
-                              b: layer.weight.value.pointer, ldb: layer.outputFeatures,
-                              c: gradients[index].pointer, ldc: layer.inputFeatures)
-                }
+            for call in calls {
+                BLAS.gemm(transposeA: call.transposeA, transposeB: call.transposeB, m: call.m, n: call.n, k: call.k,
+                          a: a.pointer, lda: call.lda, b: b.pointer, ldb: call.ldb, beta: call.beta,
+                          c: c.pointer, ldc: call.ldc)
             }
         }
-        return Double(steps * rows) / (clock.now - start).inSeconds
+        return Double(steps * training.batchSize) / (clock.now - start).inSeconds
     }
 
     /// Floating-point operations of one training step's matrix products.
-    public var gemmFlopsPerStep: Double {
-        var inputs = dataset.info.inputShape.reduce(1, *)
-        var flops = 0.0
-        let sizes = model.layers.compactMap { if case .dense(let units) = $0 { units } else { nil } } + [dataset.info.classes]
-        for (index, outputs) in sizes.enumerated() {
-            let products = index == 0 ? 2.0 : 3.0  // forward, ∂W, and ∂x past the first layer
-            flops += products * 2 * Double(training.batchSize * inputs * outputs)
-            inputs = outputs
+    public func gemmFlopsPerStep() throws -> Double {
+        try recordedStep().reduce(0) { $0 + 2 * Double($1.m) * Double($1.n) * Double($1.k) }
+    }
+
+    /// The matrix products of one training step (forward and backward; the
+    /// optimizer makes none).
+    private func recordedStep() throws -> [GEMMRecorder.Call] {
+        let network = try makeNetwork()
+        network.initialize(seed: 0)
+        let batcher = Batcher(dataset: dataset, network: network)
+        let batch = training.batchSize
+        dataset.trainIndices.withUnsafeBufferPointer {
+            batcher.load(indices: UnsafeBufferPointer(rebasing: $0[0..<batch]), from: dataset.trainFile)
         }
-        return flops
+        return GEMMRecorder.record { network.forwardBackward(labels: batcher.labels, rows: batch) }
+    }
+
+    private func makeNetwork() throws -> Network {
+        try Network(model: model, inputShape: dataset.info.inputShape, classes: dataset.info.classes,
+                    capacity: training.batchSize, convolutions: convolutions)
+    }
+
+    /// `count` examples of `info`'s shape with uniformly random pixels and labels:
+    /// for timing, where the values do not matter, when the real files are not here.
+    public static func syntheticDataset(like info: DatasetInfo, count: Int) throws -> Dataset {
+        var generator = SeededGenerator(seed: 1, stream: "benchmark-data")
+        let features = info.inputShape.reduce(1, *)
+        let pixels = (0..<(count * features)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        let labels = (0..<count).map { _ in UInt8(generator.nextIndex(below: info.classes)) }
+        let examples = Examples(pixels: pixels, labels: labels, featuresPerExample: features)
+        return try Dataset(info: info, folder: "(synthetic)", trainFile: examples, test: examples,
+                           validationSize: 0, splitSeed: 0)
     }
 }
 

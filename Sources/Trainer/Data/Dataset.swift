@@ -66,8 +66,14 @@ public final class Dataset: Sendable {
                                validationSize: spec.validationSize, splitSeed: spec.splitSeed,
                                fingerprint: fingerprint.hexDigest())
         case .cifar10Binary:
-            throw DataError.unsupported(
-                "the CIFAR-10 reader is not built yet; this version trains on MNIST-format data only")
+            var fingerprint = SHA256()
+            let train = try CIFAR10File.read(folder: folder, names: CIFAR10File.trainFileNames, info: info,
+                                             fingerprint: &fingerprint)
+            let test = try CIFAR10File.read(folder: folder, names: CIFAR10File.testFileNames, info: info,
+                                            fingerprint: &fingerprint)
+            return try Dataset(info: info, folder: folder, trainFile: train, test: test,
+                               validationSize: spec.validationSize, splitSeed: spec.splitSeed,
+                               fingerprint: fingerprint.hexDigest())
         }
     }
 
@@ -97,6 +103,14 @@ public final class Dataset: Sendable {
 
     /// The IDX files of a dataset, in the order the fingerprint hashes them.
     static let idxFileNames = ["train", "t10k"].flatMap { ["\($0)-images-idx3-ubyte", "\($0)-labels-idx1-ubyte"] }
+
+    /// A format's files, in the order the fingerprint hashes them.
+    static func fileNames(of format: DatasetInfo.Format) -> [String] {
+        switch format {
+        case .idx: idxFileNames
+        case .cifar10Binary: CIFAR10File.fileNames
+        }
+    }
 
     /// The compressed file if present, else the plain one (named in errors if neither is).
     static func locate(folder: String, name: String) -> String {

@@ -11,11 +11,11 @@ extension Dataset {
     /// coordinator that checks workers' data but trains nothing. Nil when the
     /// files are not all here.
     public static func fingerprint(of spec: DataSpec) -> String? {
-        guard let info = DatasetInfo.named(spec.dataset), info.format == .idx,
+        guard let info = DatasetInfo.named(spec.dataset),
               let folder = spec.path ?? info.defaultPath else { return nil }
         var hasher = SHA256()
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        for name in idxFileNames {
+        for name in fileNames(of: info.format) {
             guard let file = gzopen(locate(folder: folder, name: name), "rb") else { return nil }
             defer { gzclose(file) }
             while true {

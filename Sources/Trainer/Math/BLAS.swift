@@ -26,11 +26,40 @@ public enum BLAS {
         beta: Float = 0,
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
+        if let recorder = GEMMRecorder.active {
+            recorder.calls.append(GEMMRecorder.Call(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                                    lda: lda, ldb: ldb, ldc: ldc, beta: beta))
+        }
         cblas_sgemm(CblasRowMajor,
                     transposeA ? CblasTrans : CblasNoTrans,
                     transposeB ? CblasTrans : CblasNoTrans,
                     blasint(m), blasint(n), blasint(k),
                     alpha, a, blasint(lda), b, blasint(ldb),
                     beta, c, blasint(ldc))
+    }
+}
+
+/// The matrix products a piece of code makes, by shape, so that a benchmark can
+/// time those products alone (`TrainerBenchmark.gemmThroughput`).
+final class GEMMRecorder {
+    struct Call: Hashable {
+        var transposeA: Bool, transposeB: Bool
+        var m: Int, n: Int, k: Int
+        var lda: Int, ldb: Int, ldc: Int
+        var beta: Float
+    }
+
+    var calls: [Call] = []
+
+    /// Set only by a benchmark on its own thread while nothing else trains.
+    nonisolated(unsafe) static var active: GEMMRecorder?
+
+    /// The products `body` makes.
+    static func record(_ body: () throws -> Void) rethrows -> [Call] {
+        let recorder = GEMMRecorder()
+        active = recorder
+        defer { active = nil }
+        try body()
+        return recorder.calls
     }
 }

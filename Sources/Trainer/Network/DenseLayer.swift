@@ -21,7 +21,7 @@ final class DenseLayer: Layer {
 
     var parameters: [Parameter] { [weight, bias] }
 
-    func forward(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, rows: Int) {
+    func forward(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, rows: Int, training: Bool) {
         let n = outputFeatures
         BLAS.gemm(m: rows, n: n, k: inputFeatures, a: input, lda: inputFeatures,
                   b: weight.value.pointer, ldb: n, c: output, ldc: n)

@@ -1,16 +1,32 @@
 /// A layer of a network as the training loop drives it. Activations are row-major
-/// `rows × features` matrices in buffers the network owns.
+/// `rows × features` matrices in buffers the network owns; an example with
+/// channels is laid out channel after channel, each a row-major `height × width`
+/// plane (NCHW), so a fully connected layer after a convolution sees the same
+/// flattening as PyTorch's.
 protocol Layer: AnyObject {
     var inputFeatures: Int { get }
     var outputFeatures: Int { get }
     var parameters: [Parameter] { get }
 
-    /// Writes the layer's output for `rows` examples.
-    func forward(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, rows: Int)
+    /// Writes the layer's output for `rows` examples. `training` is false for
+    /// evaluations (dropout lets everything through then).
+    func forward(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, rows: Int, training: Bool)
 
     /// Given ∂L/∂output (which it may overwrite), accumulates nothing: it *sets*
     /// its parameters' gradients, and writes ∂L/∂input when `inputGradient` is given.
+    /// Called only after a training `forward` of the same rows.
     func backward(input: UnsafePointer<Float>, output: UnsafePointer<Float>,
                   outputGradient: UnsafeMutablePointer<Float>,
                   inputGradient: UnsafeMutablePointer<Float>?, rows: Int)
+}
+
+/// The shape of one example's activations: `channels` planes of `height × width`.
+/// A fully connected layer's output is `features × 1 × 1`.
+struct ActivationShape: Hashable, CustomStringConvertible {
+    var channels: Int
+    var height: Int
+    var width: Int
+
+    var features: Int { channels * height * width }
+    var description: String { "\(channels)×\(height)×\(width)" }
 }

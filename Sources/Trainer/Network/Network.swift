@@ -17,31 +17,96 @@ public final class Network: @unchecked Sendable {
 
     /// Builds the model for inputs of `inputShape` (`[channels, height, width]`);
     /// weights start at zero until `initialize` draws them.
-    public init(model: ModelSpec, inputShape: [Int], classes: Int, capacity: Int) throws {
-        guard model.isMultilayerPerceptron else {
-            throw TrainerError.unsupportedModel(
-                "\(model.name): convolution, pooling and dropout layers are not built yet; "
-                    + "this version trains multilayer perceptrons (dense layers) only")
-        }
+    /// `convolutions` picks how 3×3 convolutions compute (benchmarks compare them).
+    public init(model: ModelSpec, inputShape: [Int], classes: Int, capacity: Int,
+                convolutions: ConvolutionAlgorithm = .automatic) throws {
         self.model = model
         self.classes = classes
         self.capacity = capacity
-        inputFeatures = inputShape.reduce(1, *)
+        let shapes = try Self.activationShapes(model: model, inputShape: inputShape)
+        inputFeatures = shapes[0].features
         var layers: [any Layer] = []
-        var features = inputFeatures
-        for (index, layer) in model.layers.enumerated() {
-            guard case .dense(let units) = layer, units > 0 else {
-                throw TrainerError.unsupportedModel("\(model.name): layer \(index + 1) must have a positive size")
+        var convolutionCount = 0
+        var denseCount = 0
+        for (index, spec) in model.layers.enumerated() {
+            let input = shapes[index]
+            switch spec {
+            case .dense(let units):
+                denseCount += 1
+                layers.append(DenseLayer(name: "fc\(denseCount)", kind: .fc, inputs: input.features, outputs: units,
+                                         relu: true))
+            case .conv3x3(let channels):
+                convolutionCount += 1
+                layers.append(ConvolutionLayer(name: "conv\(convolutionCount)", input: input, outputChannels: channels,
+                                               capacity: capacity, algorithm: convolutions))
+            case .maxPool2x2:
+                layers.append(MaxPoolLayer(input: input, capacity: capacity))
+            case .dropout(let rate):
+                layers.append(DropoutLayer(shape: input, rate: rate, capacity: capacity))
             }
-            layers.append(DenseLayer(name: "fc\(index + 1)", kind: .fc, inputs: features, outputs: units, relu: true))
-            features = units
         }
-        layers.append(DenseLayer(name: "output", kind: .output, inputs: features, outputs: classes, relu: false))
+        layers.append(DenseLayer(name: "output", kind: .output, inputs: shapes[model.layers.count].features,
+                                 outputs: classes, relu: false))
         self.layers = layers
         parameters = layers.flatMap(\.parameters)
         activations = [FloatBuffer(count: capacity * inputFeatures)]
             + layers.map { FloatBuffer(count: capacity * $0.outputFeatures) }
         gradients = activations.map { FloatBuffer(count: $0.count) }
+    }
+
+    /// The activation shape before each hidden layer and after the last one,
+    /// checking that the model fits the input.
+    static func activationShapes(model: ModelSpec, inputShape: [Int]) throws -> [ActivationShape] {
+        guard inputShape.count == 3, inputShape.allSatisfy({ $0 > 0 }) else {
+            throw TrainerError.unsupportedModel("input shape \(inputShape) must be [channels, height, width]")
+        }
+        var shape = ActivationShape(channels: inputShape[0], height: inputShape[1], width: inputShape[2])
+        var shapes = [shape]
+        var flattened = false
+        for (index, spec) in model.layers.enumerated() {
+            let position = "\(model.name): layer \(index + 1) (\(spec.summary))"
+            switch spec {
+            case .dense(let units):
+                guard units > 0 else { throw TrainerError.unsupportedModel("\(position) must have a positive size") }
+                shape = ActivationShape(channels: units, height: 1, width: 1)
+                flattened = true
+            case .conv3x3(let channels):
+                guard channels > 0 else {
+                    throw TrainerError.unsupportedModel("\(position) must have a positive number of channels")
+                }
+                guard !flattened else {
+                    throw TrainerError.unsupportedModel("\(position) comes after a fully connected layer; "
+                        + "convolutions must come first")
+                }
+                shape.channels = channels
+            case .maxPool2x2:
+                guard !flattened, shape.height >= 2, shape.width >= 2 else {
+                    throw TrainerError.unsupportedModel("\(position) needs an image of at least 2×2, "
+                        + "but its input is \(shape); use fewer pooling layers for this input")
+                }
+                shape.height /= 2
+                shape.width /= 2
+            case .dropout(let rate):
+                guard rate >= 0, rate < 1 else {
+                    throw TrainerError.unsupportedModel("\(position): the dropout rate must be in [0, 1)")
+                }
+            }
+            shapes.append(shape)
+        }
+        return shapes
+    }
+
+    /// How many examples a network is built for: the batch, and more for
+    /// evaluation (which runs in slices of this size) as long as the activation
+    /// buffers stay within `budgetBytes`. Large inputs to convolutions need
+    /// megabytes per example.
+    public static func capacity(model: ModelSpec, inputShape: [Int], batchSize: Int,
+                                budgetBytes: Int = 256 << 20) -> Int {
+        guard let shapes = try? activationShapes(model: model, inputShape: inputShape) else { return batchSize }
+        // Activations and their gradients, 4 bytes each.
+        let bytesPerExample = 2 * 4 * shapes.reduce(0) { $0 + $1.features }
+        let fits = budgetBytes / max(bytesPerExample, 1)
+        return max(batchSize, min(1_000, fits))
     }
 
     /// The prunable weight tensors, in layer order.
@@ -70,11 +135,13 @@ public final class Network: @unchecked Sendable {
     }
 
     /// Runs the inputs in `input` through every layer; returns the logits.
+    /// `training` turns dropout on and lets layers keep what `backward` needs.
     @discardableResult
-    public func forward(rows: Int) -> UnsafeMutablePointer<Float> {
+    public func forward(rows: Int, training: Bool = false) -> UnsafeMutablePointer<Float> {
         precondition(rows <= capacity)
         for (index, layer) in layers.enumerated() {
-            layer.forward(activations[index].pointer, into: activations[index + 1].pointer, rows: rows)
+            layer.forward(activations[index].pointer, into: activations[index + 1].pointer, rows: rows,
+                          training: training)
         }
         return activations[layers.count].pointer
     }
@@ -83,7 +150,7 @@ public final class Network: @unchecked Sendable {
     /// mean loss; returns the batch's summed loss and correct predictions.
     @discardableResult
     public func forwardBackward(labels: UnsafePointer<Int32>, rows: Int) -> (lossSum: Double, correct: Int) {
-        let logits = forward(rows: rows)
+        let logits = forward(rows: rows, training: true)
         let last = layers.count
         let result = SoftmaxCrossEntropy.evaluate(logits: logits, labels: labels, rows: rows, classes: classes,
                                                   gradient: gradients[last].pointer)
@@ -100,6 +167,13 @@ public final class Network: @unchecked Sendable {
         let logits = forward(rows: rows)
         return SoftmaxCrossEntropy.evaluate(logits: logits, labels: labels, rows: rows, classes: classes,
                                             gradient: nil)
+    }
+
+    /// Starts the stream dropout layers draw from; a training run sets it from its seed.
+    public func seedDropout(_ seed: UInt64) {
+        for case let (index, layer as DropoutLayer) in layers.enumerated() {
+            layer.generator = SeededGenerator(seed: seed, stream: "dropout", index: index)
+        }
     }
 
     /// Weights kept per prunable layer.

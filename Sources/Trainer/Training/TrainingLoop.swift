@@ -65,6 +65,7 @@ public struct TrainingLoop {
         let clock = ContinuousClock()
         let start = clock.now
         let optimizer = Optimizer(training.optimizer, parameters: network.parameters)
+        network.seedDropout(seed)
         let batcher = Batcher(dataset: dataset, network: network)
         var order = dataset.trainIndices
         var generator = SeededGenerator(seed: seed, stream: "data-order")

@@ -46,7 +46,8 @@ public enum TrialRunner {
     /// drawn, reset or rewound as the recipe says.
     public static func prepare(_ recipe: TrialRecipe, inputs: TrialInputs,
                                dataset: Dataset) throws -> (network: Network, mask: Mask) {
-        let capacity = max(recipe.training.batchSize, 1_000)
+        let capacity = Network.capacity(model: recipe.model, inputShape: dataset.info.inputShape,
+                                        batchSize: recipe.training.batchSize)
         let network = try Network(model: recipe.model, inputShape: dataset.info.inputShape,
                                   classes: dataset.info.classes, capacity: capacity)
         let mask: Mask

@@ -1,0 +1,140 @@
+import SweepPlan
+
+/// A 3×3 convolution with stride 1 and one pixel of zero padding (the output has
+/// the input's height and width), a bias per output channel, then ReLU.
+///
+/// The weight is `outputs × inputs × 3 × 3`, row-major (PyTorch's layout), so one
+/// output channel's kernels are one row of a `outputs × 9·inputs` matrix. The
+/// arithmetic is left to a `ConvolutionKernel`; this layer adds the bias and the
+/// activation and takes them back out in the backward pass.
+final class ConvolutionLayer: Layer {
+    let input: ActivationShape
+    let output: ActivationShape
+    let weight: Parameter
+    let bias: Parameter
+    let kernel: any ConvolutionKernel
+
+    init(name: String, input: ActivationShape, outputChannels: Int, capacity: Int,
+         algorithm: ConvolutionAlgorithm = .automatic) {
+        self.input = input
+        output = ActivationShape(channels: outputChannels, height: input.height, width: input.width)
+        // Glorot's fans for a convolution count every input and output a weight touches.
+        let fanIn = input.channels * 9
+        let fanOut = outputChannels * 9
+        weight = Parameter(layerName: name, isWeight: true, kind: .conv, count: outputChannels * fanIn,
+                           fanIn: fanIn, fanOut: fanOut)
+        bias = Parameter(layerName: name, isWeight: false, kind: .conv, count: outputChannels,
+                         fanIn: fanIn, fanOut: fanOut)
+        let geometry = ConvolutionGeometry(input: input, outputChannels: outputChannels)
+        kernel = algorithm.resolved(for: geometry).makeKernel(geometry: geometry, capacity: capacity)
+    }
+
+    var inputFeatures: Int { input.features }
+    var outputFeatures: Int { output.features }
+    var parameters: [Parameter] { [weight, bias] }
+
+    func forward(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, rows: Int, training: Bool) {
+        kernel.forward(x, weight: weight.value.pointer, into: y, rows: rows, training: training)
+        let plane = output.height * output.width
+        let b = bias.value.pointer
+        for row in 0..<rows {
+            for channel in 0..<output.channels {
+                let values = y + (row * output.channels + channel) * plane
+                let shift = b[channel]
+                for i in 0..<plane { values[i] = max(values[i] + shift, 0) }
+            }
+        }
+    }
+
+    func backward(input x: UnsafePointer<Float>, output y: UnsafePointer<Float>,
+                  outputGradient dy: UnsafeMutablePointer<Float>,
+                  inputGradient dx: UnsafeMutablePointer<Float>?, rows: Int) {
+        let plane = output.height * output.width
+        let db = bias.gradient.pointer
+        db.update(repeating: 0, count: output.channels)
+        // Through the ReLU, and the bias gradient as per-channel sums, in one pass.
+        for row in 0..<rows {
+            for channel in 0..<output.channels {
+                let offset = (row * output.channels + channel) * plane
+                db[channel] += Self.gateAndSum(dy + offset, by: y + offset, count: plane)
+            }
+        }
+        kernel.backward(input: x, weight: weight.value.pointer, outputGradient: dy,
+                        weightGradient: weight.gradient.pointer, inputGradient: dx, rows: rows)
+    }
+}
+
+extension ConvolutionLayer {
+    /// Zeroes `gradient` where `output` is not positive (ReLU's backward pass) and
+    /// returns the sum of what is left. Eight lanes of partial sums let the loop
+    /// vectorize; a single running float sum would pin it to one lane.
+    static func gateAndSum(_ gradient: UnsafeMutablePointer<Float>, by output: UnsafePointer<Float>, count: Int) -> Float {
+        var sums = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= count {
+            let g = UnsafeRawPointer(gradient + i).loadUnaligned(as: SIMD8<Float>.self)
+            let y = UnsafeRawPointer(output + i).loadUnaligned(as: SIMD8<Float>.self)
+            let kept = g.replacing(with: 0, where: y .<= 0)
+            UnsafeMutableRawPointer(gradient + i).storeBytes(of: kept, as: SIMD8<Float>.self)
+            sums += kept
+            i += 8
+        }
+        var sum = sums.sum()
+        while i < count {
+            if output[i] <= 0 { gradient[i] = 0 }
+            sum += gradient[i]
+            i += 1
+        }
+        return sum
+    }
+}
+
+/// The sizes a convolution kernel works with.
+struct ConvolutionGeometry: Hashable {
+    var input: ActivationShape
+    var outputChannels: Int
+
+    var inputChannels: Int { input.channels }
+    var height: Int { input.height }
+    var width: Int { input.width }
+    var plane: Int { height * width }
+    /// Multiply-adds of one example's forward pass.
+    var multiplyAdds: Int { outputChannels * inputChannels * 9 * plane }
+}
+
+/// How a convolution layer computes its products.
+public enum ConvolutionAlgorithm: String, CaseIterable, Sendable {
+    /// Winograd where it pays, im2col elsewhere.
+    case automatic
+    /// Lowering to one matrix product per example: `W[out × 9·in] · cols[9·in × h·w]`.
+    case im2col
+    /// Winograd F(2×2, 3×3): 16 batched products over transformed 4×4 tiles,
+    /// 2.25× fewer multiplications than im2col.
+    case winograd
+
+    func resolved(for geometry: ConvolutionGeometry) -> ConvolutionAlgorithm {
+        guard self == .automatic else { return self }
+        // With few input channels the products are too thin for the transforms
+        // to pay for themselves (the first layer of every conv net).
+        return geometry.inputChannels >= 16 ? .winograd : .im2col
+    }
+
+    func makeKernel(geometry: ConvolutionGeometry, capacity: Int) -> any ConvolutionKernel {
+        switch self {
+        case .im2col, .automatic: Im2colConvolution(geometry: geometry)
+        case .winograd: WinogradConvolution(geometry: geometry)
+        }
+    }
+}
+
+/// The linear part of a 3×3 "same" convolution: no bias, no activation.
+protocol ConvolutionKernel: AnyObject {
+    /// y = conv(x, W) for `rows` examples. A training forward may keep what the
+    /// backward pass of the same rows will need.
+    func forward(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                 rows: Int, training: Bool)
+    /// Sets ∂W from ∂y (overwriting it), and writes ∂x when asked.
+    func backward(input x: UnsafePointer<Float>, weight: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>,
+                  weightGradient dW: UnsafeMutablePointer<Float>, inputGradient dx: UnsafeMutablePointer<Float>?,
+                  rows: Int)
+}

@@ -1,0 +1,150 @@
+import SweepPlan
+import Testing
+@testable import Trainer
+
+/// The fast convolutions against a naive one: a direct 3×3 "same" convolution
+/// written as loops, with its gradients written as loops too.
+struct ConvolutionTests {
+    /// Direct convolution and its exact gradients, in Double.
+    struct Reference {
+        let c: Int, k: Int, h: Int, w: Int
+
+        func forward(_ x: [Float], _ weight: [Float], rows: Int) -> [Double] {
+            var y = [Double](repeating: 0, count: rows * k * h * w)
+            for n in 0..<rows {
+                for o in 0..<k {
+                    for oy in 0..<h {
+                        for ox in 0..<w {
+                            var sum = 0.0
+                            for i in 0..<c {
+                                for ky in 0..<3 {
+                                    for kx in 0..<3 {
+                                        let iy = oy + ky - 1, ix = ox + kx - 1
+                                        guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
+                                        sum += Double(x[((n * c + i) * h + iy) * w + ix])
+                                            * Double(weight[((o * c + i) * 3 + ky) * 3 + kx])
+                                    }
+                                }
+                            }
+                            y[((n * k + o) * h + oy) * w + ox] = sum
+                        }
+                    }
+                }
+            }
+            return y
+        }
+
+        /// ∂W and ∂x of Σ y·dy.
+        func backward(_ x: [Float], _ weight: [Float], _ dy: [Float], rows: Int) -> (dW: [Double], dx: [Double]) {
+            var dW = [Double](repeating: 0, count: weight.count)
+            var dx = [Double](repeating: 0, count: x.count)
+            for n in 0..<rows {
+                for o in 0..<k {
+                    for oy in 0..<h {
+                        for ox in 0..<w {
+                            let g = Double(dy[((n * k + o) * h + oy) * w + ox])
+                            for i in 0..<c {
+                                for ky in 0..<3 {
+                                    for kx in 0..<3 {
+                                        let iy = oy + ky - 1, ix = ox + kx - 1
+                                        guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
+                                        let xi = ((n * c + i) * h + iy) * w + ix
+                                        let wi = ((o * c + i) * 3 + ky) * 3 + kx
+                                        dW[wi] += g * Double(x[xi])
+                                        dx[xi] += g * Double(weight[wi])
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return (dW, dx)
+        }
+    }
+
+    private func random(_ count: Int, _ generator: inout SeededGenerator) -> [Float] {
+        (0..<count).map { _ in Float(generator.nextGaussian()) }
+    }
+
+    private func expectClose(_ actual: [Float], _ expected: [Double], _ what: String) {
+        #expect(actual.count == expected.count)
+        let scale = max(expected.map(abs).max() ?? 1, 1)
+        var worst = 0.0
+        for (a, e) in zip(actual, expected) { worst = max(worst, abs(Double(a) - e)) }
+        #expect(worst <= 1e-4 * scale, "\(what): largest difference \(worst) against values up to \(scale)")
+    }
+
+    /// Even and odd sizes, one channel and many, a chunk boundary inside the batch.
+    static let cases: [(c: Int, k: Int, h: Int, w: Int, rows: Int)] = [
+        (1, 2, 4, 4, 2), (3, 5, 5, 7, 3), (4, 3, 1, 1, 2), (6, 4, 8, 6, 3), (2, 3, 3, 2, 1), (5, 2, 31, 33, 5),
+    ]
+
+    @Test(arguments: [ConvolutionAlgorithm.im2col, .winograd], 0..<cases.count)
+    func matchesTheDirectConvolution(algorithm: ConvolutionAlgorithm, index: Int) {
+        let (c, k, h, w, rows) = Self.cases[index]
+        var generator = SeededGenerator(seed: UInt64(index), stream: "conv")
+        let geometry = ConvolutionGeometry(input: ActivationShape(channels: c, height: h, width: w), outputChannels: k)
+        let kernel = algorithm.makeKernel(geometry: geometry, capacity: rows)
+        let x = random(rows * c * h * w, &generator)
+        let weight = random(k * c * 9, &generator)
+        let dy = random(rows * k * h * w, &generator)
+        let reference = Reference(c: c, k: k, h: h, w: w)
+
+        var y = [Float](repeating: .nan, count: rows * k * h * w)
+        kernel.forward(x, weight: weight, into: &y, rows: rows, training: true)
+        expectClose(y, reference.forward(x, weight, rows: rows), "\(algorithm) forward \(Self.cases[index])")
+
+        var dW = [Float](repeating: .nan, count: weight.count)
+        var dx = [Float](repeating: .nan, count: x.count)
+        kernel.backward(input: x, weight: weight, outputGradient: dy, weightGradient: &dW, inputGradient: &dx,
+                        rows: rows)
+        let expected = reference.backward(x, weight, dy, rows: rows)
+        expectClose(dW, expected.dW, "\(algorithm) ∂W \(Self.cases[index])")
+        expectClose(dx, expected.dx, "\(algorithm) ∂x \(Self.cases[index])")
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func winogradSplitsBatchesIntoChunksAndLanes(lanes: Int) {
+        // 32×32 has 256 tiles, so a chunk is 2 examples and 5 rows take three chunks,
+        // shared between the lanes that run at once.
+        let geometry = ConvolutionGeometry(input: ActivationShape(channels: 2, height: 32, width: 32), outputChannels: 2)
+        let kernel = WinogradConvolution(geometry: geometry)
+        kernel.lanes = lanes
+        #expect(kernel.chunk == 2)
+        let rows = 5
+        var generator = SeededGenerator(seed: 5, stream: "chunks")
+        let x = random(rows * 2 * 32 * 32, &generator)
+        let weight = random(2 * 2 * 9, &generator)
+        let dy = random(rows * 2 * 32 * 32, &generator)
+        var y = [Float](repeating: 0, count: dy.count)
+        kernel.forward(x, weight: weight, into: &y, rows: rows, training: true)
+        let reference = Reference(c: 2, k: 2, h: 32, w: 32)
+        expectClose(y, reference.forward(x, weight, rows: rows), "forward")
+        var dW = [Float](repeating: 0, count: weight.count)
+        var dx = [Float](repeating: 0, count: x.count)
+        kernel.backward(input: x, weight: weight, outputGradient: dy, weightGradient: &dW, inputGradient: &dx, rows: rows)
+        let expected = reference.backward(x, weight, dy, rows: rows)
+        expectClose(dW, expected.dW, "∂W")
+        expectClose(dx, expected.dx, "∂x")
+    }
+
+    @Test func im2colLowersEveryTapWithZeroPadding() {
+        // One 2×3 channel: the centre tap's row is the image itself, the top-left
+        // tap's row is the image shifted down and right with zeros coming in.
+        let geometry = ConvolutionGeometry(input: ActivationShape(channels: 1, height: 2, width: 3), outputChannels: 1)
+        let x: [Float] = [1, 2, 3, 4, 5, 6]
+        var cols = [Float](repeating: .nan, count: 9 * 6)
+        Im2colConvolution.lower(x, into: &cols, geometry: geometry)
+        #expect(Array(cols[(4 * 6)..<(5 * 6)]) == x)
+        #expect(Array(cols[0..<6]) == [0, 0, 0, 0, 1, 2])
+        #expect(Array(cols[(8 * 6)..<(9 * 6)]) == [5, 6, 0, 0, 0, 0])
+    }
+
+    @Test func automaticChoosesWinogradOnlyWithEnoughInputChannels() {
+        let first = ConvolutionGeometry(input: ActivationShape(channels: 3, height: 32, width: 32), outputChannels: 64)
+        let second = ConvolutionGeometry(input: ActivationShape(channels: 64, height: 32, width: 32), outputChannels: 64)
+        #expect(ConvolutionAlgorithm.automatic.resolved(for: first) == .im2col)
+        #expect(ConvolutionAlgorithm.automatic.resolved(for: second) == .winograd)
+    }
+}
