@@ -1,4 +1,5 @@
-# Sourced by the other scripts: puts Swift on PATH and installs what is missing.
+# Sourced by the other scripts: puts Swift on PATH and installs what is missing
+# (LOTTERY_DEPS: which groups of scripts/install-deps; its default otherwise).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -9,4 +10,4 @@ if ! command -v swift >/dev/null 2>&1; then
     echo "lottery needs a Swift 6 toolchain on PATH (https://www.swift.org/install/linux/)" >&2
     exit 1
 fi
-"$ROOT/scripts/install-deps"
+"$ROOT/scripts/install-deps" ${LOTTERY_DEPS:-}

@@ -4,6 +4,7 @@ import Foundation
 import Reports
 import SweepPlan
 import Synchronization
+import Worker
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,8 +18,8 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "The sweep file, e.g. sweeps/quickstart.yaml.")
     var sweep: String
 
-    @Option(help: "Worker processes (default: one per core; each trains one trial at a time).")
-    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Worker processes (default: one per CPU this process is given, by affinity and cgroup quota; each trains one trial at a time).")
+    var workers: Int = CPUAllowance.current().count
 
     @Option(help: "OpenBLAS threads per worker.")
     var threads = 1
@@ -78,7 +79,8 @@ final class WorkerPool: Sendable {
         for index in 1...count {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-            process.arguments = ["worker", "--connect", endpoint, "--name", "local-\(index)", "--threads", "\(threads)"]
+            process.arguments = ["worker", "--connect", endpoint, "--name", "local-\(index)",
+                                 "--slots", "1", "--threads", "\(threads)"]
             let log = logFolder + "/worker-\(index).log"
             _ = FileManager.default.createFile(atPath: log, contents: nil)
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))

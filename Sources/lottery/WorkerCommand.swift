@@ -15,11 +15,11 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "This worker's name in logs and the journal (default: the host name).")
     var name: String?
 
-    @Option(help: "Trials trained at once, each on its own thread.")
-    var slots = 1
+    @Option(help: ArgumentHelp("Trials trained at once, each on its own thread (default: one per CPU this process is given, by affinity and cgroup quota).", valueName: "n"))
+    var slots: Int?
 
-    @Option(help: "OpenBLAS threads (one per worker is fastest for these sizes; run one worker per core).")
-    var threads = 1
+    @Option(help: ArgumentHelp("OpenBLAS threads (default: the CPUs given shared among the slots; 1 with the default slots, the fastest for LeNet-sized models).", valueName: "n"))
+    var threads: Int?
 
     @Option(help: "Where a dataset is on this machine, as NAME=FOLDER (repeatable).")
     var data: [String] = []
@@ -40,8 +40,8 @@ struct WorkerCommand: AsyncParsableCommand {
         guard ["tcp://", "ipc://", "inproc://"].contains(where: connect.hasPrefix) else {
             throw ValidationError("--connect takes a ZeroMQ endpoint such as tcp://head:5555, not '\(connect)'")
         }
-        guard slots >= 1 else { throw ValidationError("--slots must be at least 1") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard (slots ?? 1) >= 1 else { throw ValidationError("--slots must be at least 1") }
+        guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard (key == nil) == (coordinatorKey == nil) else {
             throw ValidationError("--key and --coordinator-key go together: CURVE needs both")
         }
@@ -62,6 +62,9 @@ struct WorkerCommand: AsyncParsableCommand {
             curve = CurveClientKeys(keyPair: try KeyFile.readKeyPair(key), coordinatorKey: try KeyFile.publicKey(coordinatorKey))
         }
         let host = ProcessInfo.processInfo.hostName
+        let cpus = CPUAllowance.current()
+        let (slots, threads) = cpus.split(slots: slots, threads: threads)
+        logger.info("\(slots) slot\(slots == 1 ? "" : "s") × \(threads) thread\(threads == 1 ? "" : "s") on \(cpus)")
         let service = WorkerService(configuration: WorkerConfiguration(
             endpoint: connect, name: name ?? host, host: host, slots: slots, threads: threads, dataFolders: folders,
             curve: curve),

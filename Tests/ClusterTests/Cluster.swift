@@ -44,7 +44,8 @@ final class Cluster {
     }
 
     func startWorker(_ name: String, extra: [String] = []) throws {
-        workers[name] = try launch(["worker", "--connect", endpoint, "--name", name] + extra, log: name)
+        // One trial at a time, as these tests were written for (the default is one per CPU).
+        workers[name] = try launch(["worker", "--connect", endpoint, "--name", name, "--slots", "1"] + extra, log: name)
     }
 
     /// `lottery run` with local workers, to completion; returns its exit status.
