@@ -44,6 +44,32 @@ struct PrunerTests {
         #expect(densities[2].kind == .output)
     }
 
+    /// Conv kernels are pruned like any layer: layer-wise at the conv rate, pooled
+    /// with the others by global pruning, and shuffled by random pruning.
+    @Test func convKernelsArePrunedByEveryMode() throws {
+        let network = try Network(model: Preset.conv2.model, inputShape: [1, 28, 28], classes: 10, capacity: 1)
+        network.initialize(seed: 4)
+        let mask = Mask.dense(for: network)
+        let weights = Weights(of: network)
+        #expect(mask.layers.map(\.kind) == [.conv, .conv, .fc, .fc, .output])
+
+        let layerwise = try Pruner.prune(mask, by: weights, spec: Preset.conv2.pruning)
+        #expect(layerwise.layers.map(\.remaining) == mask.layers.map { layer in
+            layer.keep.count - PruningSpec.countToPrune(rate: Preset.conv2.pruning.rates[layer.kind],
+                                                        remaining: layer.keep.count)
+        })
+        #expect(layerwise.layers[1].remaining == 36_864 - 3_686)
+
+        let global = try Pruner.prune(mask, by: weights, spec: PruningSpec(scope: .global, rates: LayerRates(conv: 0.2)))
+        let conv = global.layers.filter { $0.kind == .conv }
+        #expect(conv.reduce(0) { $0 + $1.remaining } == 37_440 - PruningSpec.countToPrune(rate: 0.2, remaining: 37_440))
+        #expect(global.layers.filter { $0.kind != .conv }.allSatisfy { $0.remaining == $0.keep.count })
+
+        let random = Pruner.randomMask(like: layerwise, seed: 5, replicate: 0)
+        #expect(random.layers.map(\.remaining) == layerwise.layers.map(\.remaining))
+        #expect(random.layers[1].keep != layerwise.layers[1].keep)
+    }
+
     @Test func layerwisePruningRemovesTheSmallestMagnitudes() throws {
         let (mask, weights) = try lenet(seed: 3)
         let pruned = try Pruner.prune(mask, by: weights, spec: Preset.lenet300100.pruning)
