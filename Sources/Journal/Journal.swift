@@ -27,8 +27,19 @@ public final class Journal {
         db = try SQLiteConnection(path: path)
         try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
         try db.execute(Schema.create)
-        if try meta("schema_version") == nil {
+        try addMissingColumns()
+        if try meta("schema_version").flatMap(Int.init) ?? 0 < Schema.version {
             try setMeta("schema_version", String(Schema.version))
+        }
+    }
+
+    /// Brings a journal written by an earlier version up to `Schema.create`'s columns.
+    private func addMissingColumns() throws {
+        for (table, column, type) in Schema.addedColumns {
+            let present = try db.query("SELECT name FROM pragma_table_info(?)", [.text(table)]) { $0.text(0) }
+            if !present.contains(column) {
+                try db.execute("ALTER TABLE \(table) ADD COLUMN \(column) \(type)")
+            }
         }
     }
 
@@ -159,12 +170,14 @@ public final class Journal {
         try db.run("""
             UPDATE trials SET state = 'done', worker = ?, finished_at = ?, error = NULL, summary = ?,
                 weights_remaining = ?, early_stop_iteration = ?, early_stop_test_accuracy = ?,
-                min_validation_loss = ?, final_test_accuracy = ?, train_seconds = ?
+                min_validation_loss = ?, final_test_accuracy = ?, train_seconds = ?,
+                early_stop_train_accuracy = ?, final_train_accuracy = ?
             WHERE id = ?
             """, [.text(worker), .real(now), .text(String(decoding: try encoder.encode(summary), as: UTF8.self)),
                   .optional(summary.percentRemaining), .integer(Int64(summary.earlyStopIteration)),
                   .optional(summary.earlyStopTestAccuracy), .optional(summary.minValidationLoss),
-                  .optional(summary.finalTestAccuracy), .optional(summary.seconds), .text(id.rawValue)])
+                  .optional(summary.finalTestAccuracy), .optional(summary.seconds),
+                  .optional(summary.earlyStopTrainAccuracy), .optional(summary.finalTrainAccuracy), .text(id.rawValue)])
         try event(at: now, kind: "done", trial: id.rawValue, worker: worker, message:
             "attempt \(attempt): \(Self.fixed(summary.percentRemaining, decimals: 1))% weights, test accuracy "
             + "\(Self.fixed(summary.earlyStopTestAccuracy, decimals: 4)) at early stop (iteration \(summary.earlyStopIteration))")

@@ -2,7 +2,8 @@
 /// for a sweep's results: the coordinator writes it, reports and `lottery status`
 /// read it (also while a sweep runs: WAL mode lets readers in at any time).
 enum Schema {
-    static let version = 1
+    /// 2: `trials` gained the training-sample accuracy columns (`addedColumns`).
+    static let version = 2
 
     static let create = """
         CREATE TABLE IF NOT EXISTS meta (
@@ -33,7 +34,9 @@ enum Schema {
             early_stop_test_accuracy REAL,
             min_validation_loss REAL,
             final_test_accuracy REAL,
-            train_seconds REAL
+            train_seconds REAL,
+            early_stop_train_accuracy REAL,     -- on the training sample; NULL before version 2
+            final_train_accuracy REAL
         );
         CREATE INDEX IF NOT EXISTS trials_by_state ON trials(state);
         -- Every evaluation point streamed, per attempt (a retried trial's earlier
@@ -72,4 +75,11 @@ enum Schema {
             value INTEGER NOT NULL
         );
         """
+
+    /// Columns added after version 1, which `create` has but an older journal lacks:
+    /// opening one for writing adds them (empty for the trials it already holds).
+    static let addedColumns: [(table: String, column: String, type: String)] = [
+        ("trials", "early_stop_train_accuracy", "REAL"),
+        ("trials", "final_train_accuracy", "REAL"),
+    ]
 }

@@ -10,9 +10,10 @@ struct ReportCommand: ParsableCommand {
         discussion: """
             Reads runs/<name>/sweep.sqlite only, so it works on a finished sweep and on one still \
             running. Writes trials.csv, metrics.csv, summary.csv, accuracy-vs-weights.svg, \
-            early-stop-vs-weights.svg and learning-curves.svg (docs/REPORTS.md describes every \
-            column), then prints, per config and branch, the sparsest level whose mean test \
-            accuracy at early stop is within --tolerance points of the dense network's.
+            early-stop-vs-weights.svg, generalization-gap-vs-weights.svg and learning-curves.svg \
+            (docs/REPORTS.md describes every column), then prints, per config and branch, the \
+            sparsest level whose mean test accuracy at early stop is within --tolerance points of \
+            the dense network's.
             Example: lottery report runs/quickstart --group-by pruning.rates.fc
             """)
 

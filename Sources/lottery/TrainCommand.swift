@@ -41,7 +41,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Learning rate (default: the preset's).")
     var lr: Double?
 
-    @Option(help: "Evaluate validation and test every this many iterations.")
+    @Option(help: "Evaluate the training sample, validation and test every this many iterations.")
     var evalEvery: Int?
 
     @Option(help: "Fraction of each hidden fc layer's remaining weights pruned per level (default: the preset's).")
@@ -106,12 +106,13 @@ struct TrainCommand: ParsableCommand {
               + "\(training.optimizer.kind.rawValue) lr \(training.optimizer.learningRate), batch \(training.batchSize), "
               + "\(training.length), seed \(seed), OpenBLAS \(BLAS.coreName) × \(BLAS.threads)")
         let table = TextTable(columns: ["level", "branch", "weights %", "early stop", "test acc @ES",
-                                        "final test acc", "seconds"], minimumWidth: 12)
+                                        "train acc @ES", "final test acc", "seconds"], minimumWidth: 12)
         print(table.header)
         let rows = try chain.run(dataset: loaded) { row in
             print(table.line([
                 String(row.level), row.branch, String(format: "%.1f", row.summary.percentRemaining),
                 String(row.summary.earlyStopIteration), String(format: "%.4f", row.summary.earlyStopTestAccuracy),
+                String(format: "%.4f", row.summary.earlyStopTrainAccuracy),
                 String(format: "%.4f", row.summary.finalTestAccuracy), String(format: "%.1f", row.summary.seconds),
             ]))
         }

@@ -26,8 +26,9 @@ import Testing
             #expect(trial.summary?.iterations == 200)
             #expect(trial.artifacts.keys.sorted() == ["final-weights", "mask"])
         }
-        // Three evaluations (0, 100, 200) of two splits per trial, each stored once.
-        #expect(try journal.metricCount() == 10 * 3 * 2)
+        // Three evaluations (0, 100, 200) of three splits (training sample, validation, test)
+        // per trial, each stored once.
+        #expect(try journal.metricCount() == 10 * 3 * 3)
         let workers = Set(trials.compactMap(\.worker).map { $0.split(separator: "-").prefix(2).joined(separator: "-") })
         #expect(workers == ["local-1", "local-2"])
     }

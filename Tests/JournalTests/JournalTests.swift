@@ -98,6 +98,77 @@ struct JournalTests {
         #expect(states[1] == .pending)
     }
 
+    @Test func aResultKeepsTrainingAccuracyInItsSummaryAndColumns() throws {
+        let (sweep, plan) = try plan(yaml)
+        let path = folder + "/sweep.sqlite"
+        let journal = try Journal(path: path)
+        _ = try journal.begin(sweep: sweep, plan: plan, at: 1)
+        let id = plan.trials[0].id
+        var result = summary(0.75)
+        result.earlyStopTrainAccuracy = 0.875
+        result.earlyStopTrainLoss = 0.25
+        result.finalTrainAccuracy = 1
+        result.finalTrainLoss = 0.125
+        try journal.recordAssignment(id, attempt: 1, worker: "a", at: 2)
+        #expect(try journal.recordResult(id, attempt: 1, worker: "a", summary: result, artifacts: [], at: 3))
+        try journal.recordMetrics(id, attempt: 1, [Evaluation(iteration: 0, split: .train, loss: 2.25, accuracy: 0.125)])
+        #expect(try journal.trials().first { $0.id == id }?.summary == result)
+        #expect(try journal.metrics(trial: id).map(\.evaluation.split) == [.train])
+        let columns = try SQLiteConnection(path: path, readOnly: true).query(
+            "SELECT early_stop_train_accuracy, final_train_accuracy FROM trials WHERE id = ?", [.text(id.rawValue)]) {
+            row -> [Double?] in [row.optionalDouble(0), row.optionalDouble(1)]
+        }
+        #expect(columns == [[0.875, 1]])
+    }
+
+    /// A journal written before training accuracy was measured (schema version 1): its
+    /// trials table lacks the training columns and its summaries the training fields. It
+    /// opens, reads (NaN where nothing was measured), gains the columns, and takes new results.
+    @Test func aJournalFromBeforeTrainingAccuracyOpensReadsAndGrows() throws {
+        let (sweep, plan) = try plan(yaml)
+        let path = folder + "/sweep.sqlite"
+        let old = plan.trials[0].id, new = plan.trials[1].id
+        _ = try Journal(path: path).begin(sweep: sweep, plan: plan, at: 1)
+        do {
+            let db = try SQLiteConnection(path: path)
+            try db.execute("""
+                ALTER TABLE trials DROP COLUMN early_stop_train_accuracy;
+                ALTER TABLE trials DROP COLUMN final_train_accuracy;
+                UPDATE meta SET value = '1' WHERE key = 'schema_version';
+                """)
+            // What the journal stored for a result before: the summary's keys, sorted.
+            let summary = #"{"earlyStopIteration":50,"earlyStopTestAccuracy":0.8,"finalTestAccuracy":0.79,"finalTestLoss":0.6,"#
+                + #""finalValidationAccuracy":0.8,"finalValidationLoss":0.6,"iterations":100,"#
+                + #""layers":[{"kind":"fc","name":"fc1","remaining":80,"total":100}],"minValidationLoss":0.5,"seconds":1.5}"#
+            try db.run("UPDATE trials SET state = 'done', attempts = 1, summary = ? WHERE id = ?",
+                       [.text(summary), .text(old.rawValue)])
+        }
+        // Reports open it read-only, as it is.
+        let read = try #require(try Journal(readOnly: path).trials().first { $0.id == old }?.summary)
+        #expect(read.earlyStopTestAccuracy == 0.8 && read.finalTestAccuracy == 0.79)
+        #expect(read.earlyStopTrainAccuracy.isNaN && read.earlyStopTrainLoss.isNaN)
+        #expect(read.finalTrainAccuracy.isNaN && read.finalTrainLoss.isNaN)
+        #expect(read.earlyStopGeneralizationGap.isNaN)
+
+        let journal = try Journal(path: path)
+        #expect(try journal.meta("schema_version") == "2")
+        _ = try journal.begin(sweep: sweep, plan: plan, at: 2)
+        #expect(try journal.trials().first { $0.id == old }?.summary?.finalTrainAccuracy.isNaN == true)
+        var result = summary(0.75)
+        result.finalTrainAccuracy = 0.9375
+        try journal.recordAssignment(new, attempt: 1, worker: "a", at: 3)
+        #expect(try journal.recordResult(new, attempt: 1, worker: "a", summary: result, artifacts: [], at: 4))
+        #expect(try journal.trials().first { $0.id == new }?.summary?.finalTrainAccuracy == 0.9375)
+        let columns = try SQLiteConnection(path: path, readOnly: true).query(
+            "SELECT id, early_stop_train_accuracy, final_train_accuracy FROM trials WHERE state = 'done' ORDER BY position") {
+            row -> [String] in
+            [row.text(0), row.optionalDouble(1).map { "\($0)" } ?? "NULL", row.optionalDouble(2).map { "\($0)" } ?? "NULL"]
+        }
+        #expect(columns == [[old.rawValue, "NULL", "NULL"], [new.rawValue, "NULL", "0.9375"]])
+        // Opening it again changes nothing.
+        _ = try Journal(path: path)
+    }
+
     @Test func aChangedFileSaysWhatWasAddedAndDropped() throws {
         let (sweep, plan) = try plan(yaml)
         let path = folder + "/sweep.sqlite"

@@ -54,6 +54,36 @@ import Testing
         #expect(XMLNode.parse(plot.svg) != nil)
     }
 
+    @Test func generalizationGapVersusWeights() throws {
+        let fixture = try JournalFixture.finished(training: true)
+        let plot = try plots(fixture).generalizationGapVersusWeights
+        #expect(plot.series.map(\.label) == ["fc=0.2 · ticket", "fc=0.2 · reinit", "fc=0.5 · ticket", "fc=0.5 · reinit"])
+        // Training less test accuracy at early stop, in points: the dense runs 25, tickets 12.5,
+        // controls 0 (the fixture's gaps); the ticket line starts at the dense run.
+        let ticket = plot.series[0]
+        #expect(zip(ticket.points.map(\.y), [25, 12.5, 12.5]).allSatisfy { abs($0 - $1) < 1e-9 })
+        #expect(ticket.points[0].x == 100)
+        #expect(ticket.points.map(\.x) == ticket.points.map(\.x).sorted(by: >))
+        #expect(plot.series[1].points.map(\.y) == [0, 0])
+        #expect(plot.series[1].dash != nil && ticket.dash == nil)
+        #expect(plot.xKind == .logarithmicDescending)
+
+        let root = try #require(XMLNode.parse(plot.svg))
+        let drawn = root.all("g").filter { $0.attributes["class"] == "series" }
+        #expect(drawn.map { $0.attributes["data-label"]! } == plot.series.map(\.label))
+        #expect(drawn.allSatisfy { $0.all("polyline").count == 1 && $0.all("circle").count >= 2 })
+        #expect(root.all("text").map(\.text).contains("Train − test accuracy at early stop (points)"))
+    }
+
+    @Test func theGapPlotOfAJournalWithoutTrainingAccuracySaysSo() throws {
+        let fixture = try JournalFixture.finished()
+        let plot = try plots(fixture).generalizationGapVersusWeights
+        #expect(plot.series.count == 4)
+        #expect(plot.series.allSatisfy { $0.points.isEmpty })
+        let root = try #require(XMLNode.parse(plot.svg))
+        #expect(root.all("text").map(\.text).contains("no finished trial measured training accuracy"))
+    }
+
     @Test func learningCurvesAverageTheSeedsOfSomeLevels() throws {
         let fixture = try JournalFixture.finished()
         let plot = try plots(fixture).learningCurves

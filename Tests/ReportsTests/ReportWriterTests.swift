@@ -46,7 +46,7 @@ import Testing
         let text = try ReportWriter(journalPath: fixture.path).write(to: out.path).text
         #expect(text == """
             sweep tiny: 26 trials, 26 done
-            wrote \(out.path): trials.csv, metrics.csv, summary.csv, accuracy-vs-weights.svg, early-stop-vs-weights.svg, learning-curves.svg
+            wrote \(out.path): trials.csv, metrics.csv, summary.csv, accuracy-vs-weights.svg, early-stop-vs-weights.svg, generalization-gap-vs-weights.svg, learning-curves.svg
 
             Winning tickets: the sparsest level whose mean test accuracy at early stop is within 0.5 points of the dense network's.
             config 0 (pruning.rates.fc=0.2): dense 62.50% (2 trials)
@@ -57,6 +57,24 @@ import Testing
               reinit        never within 0.5 points of dense; first below at 50.3% weights (level 1: 25.00%, 4 trials)
 
             """)
+    }
+
+    @Test func theTextGivesTheGapOfTheDenseNetworkAndOfEachMatchingLevel() throws {
+        let fixture = try JournalFixture.finished(training: true)
+        let out = fixture.folder.appendingPathComponent("out")
+        let report = try ReportWriter(journalPath: fixture.path).write(to: out.path)
+        let lines = report.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[3] == "Winning tickets: the sparsest level whose mean test accuracy at early stop is within 0.5 points "
+                + "of the dense network's. Gap: training-sample less test accuracy at early stop, in points.")
+        #expect(lines[4] == "config 0 (pruning.rates.fc=0.2): dense 62.50% (2 trials; gap 25.00 points)")
+        #expect(lines[5] == "  ticket        matches dense down to 64.2% weights (level 2: 62.25%, 2 trials; gap 12.50 points); never below")
+        #expect(lines[6] == "  reinit        matches dense down to 80.1% weights (level 1: 62.50%, 4 trials; gap 0.00 points); "
+                + "first below at 64.2% weights (level 2: 50.00%, 4 trials)")
+        let metrics = ParsedCSV(try String(contentsOf: out.appendingPathComponent("metrics.csv"), encoding: .utf8))
+        #expect(metrics.rows.count == 26 * 3 * 3 * 2, "26 trials × 3 iterations × 3 splits × 2 metrics")
+        #expect(metrics.rows.prefix(6).map { $0[3] } == ["train", "train", "validation", "validation", "test", "test"])
+        let svg = try String(contentsOf: out.appendingPathComponent("generalization-gap-vs-weights.svg"), encoding: .utf8)
+        #expect(svg.contains("data-label=\"fc=0.2 · ticket\""))
     }
 
     @Test func worksWhileTheSweepRuns() throws {

@@ -75,14 +75,17 @@ final class JournalFixture {
     /// Runs `trial` to the end: assigned, streamed, done.
     func finish(_ trial: PlannedTrial, attempt: Int = 1, worker: String = "w1", accuracy: Double,
                 earlyStop: Int = 100, minLoss: Double = 0.5, finalAccuracy: Double? = nil, seconds: Double = 2.5,
-                layers: [LayerDensity]? = nil, points: [Evaluation] = []) throws {
+                layers: [LayerDensity]? = nil, points: [Evaluation] = [], trainAccuracy: Double? = nil,
+                finalTrainAccuracy: Double? = nil) throws {
         try start(trial, attempt: attempt, worker: worker)
         if !points.isEmpty { try stream(trial, attempt: attempt, points) }
         let summary = RunSummary(
             iterations: 200, earlyStopIteration: earlyStop, minValidationLoss: minLoss, earlyStopTestAccuracy: accuracy,
             finalValidationLoss: minLoss + 0.25, finalValidationAccuracy: accuracy - 0.125, finalTestLoss: minLoss + 0.5,
-            finalTestAccuracy: finalAccuracy ?? accuracy - 0.0625, layers: layers ?? Self.layers(level: trial.level),
-            seconds: seconds)
+            finalTestAccuracy: finalAccuracy ?? accuracy - 0.0625,
+            earlyStopTrainAccuracy: trainAccuracy ?? .nan, earlyStopTrainLoss: trainAccuracy == nil ? .nan : minLoss / 2,
+            finalTrainAccuracy: finalTrainAccuracy ?? .nan, finalTrainLoss: finalTrainAccuracy == nil ? .nan : minLoss / 4,
+            layers: layers ?? Self.layers(level: trial.level), seconds: seconds)
         let recorded = try journal.recordResult(trial.id, attempt: attempt, worker: worker, summary: summary,
                                                 artifacts: [], at: tick())
         precondition(recorded)
@@ -108,11 +111,14 @@ final class JournalFixture {
                 LayerDensity(name: "output", kind: .output, remaining: 1_000, total: 1_000)]
     }
 
-    /// Validation and test points at iterations 0, 100, 200 with the given test accuracies.
-    static func points(test accuracies: [Double]) -> [Evaluation] {
+    /// Validation and test points at iterations 0, 100, 200 with the given test accuracies,
+    /// and training-sample points `trainGap` above them when it is given.
+    static func points(test accuracies: [Double], trainGap: Double? = nil) -> [Evaluation] {
         accuracies.enumerated().flatMap { index, accuracy in
-            [Evaluation(iteration: 100 * index, split: .validation, loss: 1.0 / Double(index + 1), accuracy: accuracy - 0.01),
-             Evaluation(iteration: 100 * index, split: .test, loss: 1.5 / Double(index + 1), accuracy: accuracy)]
+            (trainGap.map { [Evaluation(iteration: 100 * index, split: .train, loss: 0.5 / Double(index + 1),
+                                        accuracy: min(1, accuracy + $0))] } ?? [])
+            + [Evaluation(iteration: 100 * index, split: .validation, loss: 1.0 / Double(index + 1), accuracy: accuracy - 0.01),
+               Evaluation(iteration: 100 * index, split: .test, loss: 1.5 / Double(index + 1), accuracy: accuracy)]
         }
     }
 
@@ -243,7 +249,12 @@ extension JournalFixture {
     /// levels, reinit at level 1 only; at fc 0.5 the ticket at level 1 only, reinit never.
     /// Early stop is at iteration 100 except where the table says; weights remaining are the
     /// plan's expected ones.
-    static func finished() throws -> JournalFixture {
+    ///
+    /// With `training`, the trials also measured training accuracy, as trials do now: at early
+    /// stop it is the test accuracy plus a gap of 0.25 for the dense runs, 0.125 for the tickets
+    /// and 0 for the controls, and at the end it is 1. Without, the journal is one written
+    /// before training accuracy was measured.
+    static func finished(training: Bool = false) throws -> JournalFixture {
         let fixture = try JournalFixture()
         for trial in fixture.plan.trials {
             let seed = Int(trial.recipe.seed)
@@ -260,8 +271,10 @@ extension JournalFixture {
             default: accuracy = 0.25
             }
             let earlyStop = trial.branch == .dense ? [100, 200][seed] : 100
+            let gap = trial.branch == .dense ? 0.25 : trial.branch == .ticket ? 0.125 : 0
             try fixture.finish(trial, accuracy: accuracy, earlyStop: earlyStop, layers: layers(fraction: trial.weightsRemaining),
-                               points: points(test: [0.1, accuracy, accuracy - 0.0625]))
+                               points: points(test: [0.1, accuracy, accuracy - 0.0625], trainGap: training ? gap : nil),
+                               trainAccuracy: training ? accuracy + gap : nil, finalTrainAccuracy: training ? 1 : nil)
         }
         return fixture
     }

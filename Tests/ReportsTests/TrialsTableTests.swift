@@ -10,7 +10,8 @@ import Testing
         "weights_remaining_pct", "weights_remaining_pct.fc1", "weights_remaining_pct.fc2", "weights_remaining_pct.output",
         "planned_weights_remaining_pct", "iterations", "early_stop_iteration", "early_stop_test_accuracy",
         "min_validation_loss", "final_test_accuracy", "final_test_loss", "final_validation_accuracy",
-        "final_validation_loss", "train_seconds", "worker", "attempts", "state", "started_at", "finished_at", "error",
+        "final_validation_loss", "early_stop_train_accuracy", "final_train_accuracy", "final_train_loss",
+        "early_stop_generalization_gap", "final_generalization_gap", "train_seconds", "worker", "attempts", "state", "started_at", "finished_at", "error",
     ]
 
     @Test func headerHasOneColumnPerAxisButTheSeedsAndOnePerLayer() throws {
@@ -27,17 +28,19 @@ import Testing
         try fixture.finish(dense, worker: "node-a/1", accuracy: 0.75, earlyStop: 100, minLoss: 0.5, finalAccuracy: 0.625,
                            seconds: 2.5)
         try fixture.finish(ticket, worker: "node-b/2", accuracy: 0.875, earlyStop: 200, minLoss: 0.25, finalAccuracy: 0.5,
-                           seconds: 3)
+                           seconds: 3, trainAccuracy: 0.96875, finalTrainAccuracy: 1)
         let csv = ParsedCSV(TrialsTable(try fixture.results()).csv)
         #expect(csv.header == Self.header)
         #expect(csv.rows.count == 26)
 
+        // The dense run's result lacks training accuracy, as results from before it was
+        // measured do: those cells are empty.
         #expect(csv.rows[0] == [
             dense.id.rawValue, "", "0 2", "0 1", "0", "dense", "", "0", "",
             "100.0", "100.0", "100.0", "100.0",
             "100.0", "200", "100", "0.75",
             "0.5", "0.625", "1.0", "0.625",
-            "0.75", "2.5", "node-a/1", "1", "done", "1001.0", "1002.0", "",
+            "0.75", "", "", "", "", "", "2.5", "node-a/1", "1", "done", "1001.0", "1002.0", "",
         ])
         let ticketRow = try #require(csv.rows.first { $0[0] == ticket.id.rawValue })
         #expect(ticketRow == [
@@ -45,7 +48,7 @@ import Testing
             (100 * 133_600.0 / 266_200).description, "50.0", "50.0", "100.0",
             (100 * ticket.weightsRemaining).description, "200", "200", "0.875",
             "0.25", "0.5", "0.75", "0.75",
-            "0.5", "3.0", "node-b/2", "1", "done", "1003.0", "1004.0", "",
+            "0.5", "0.96875", "1.0", "0.0625", "0.09375", "0.5", "3.0", "node-b/2", "1", "done", "1003.0", "1004.0", "",
         ])
     }
 
@@ -79,7 +82,9 @@ import Testing
         #expect(row["started_at"] == "1003.0")
         #expect(row["planned_weights_remaining_pct"] == (100 * running.weightsRemaining).description)
         for column in ["weights_remaining_pct", "weights_remaining_pct.fc1", "early_stop_iteration",
-                       "early_stop_test_accuracy", "min_validation_loss", "final_test_accuracy", "train_seconds",
+                       "early_stop_test_accuracy", "min_validation_loss", "final_test_accuracy",
+                       "early_stop_train_accuracy", "final_train_accuracy", "early_stop_generalization_gap",
+                       "final_generalization_gap", "train_seconds",
                        "finished_at", "error"] {
             #expect(row[column] == "", "\(column) of a running trial")
         }

@@ -20,7 +20,54 @@ struct TrainingLoopTests {
         let iterations = outcome.evaluations.filter { $0.split == .validation }.map(\.iteration)
         #expect(iterations == [0, 10, 20, 25])
         #expect(outcome.evaluations.filter { $0.split == .test }.map(\.iteration) == iterations)
+        #expect(outcome.evaluations.filter { $0.split == .train }.map(\.iteration) == iterations)
+        // Each evaluation: the training sample, validation, test.
+        #expect(outcome.evaluations.map(\.split) == Array(repeating: [Split.train, .validation, .test], count: 4).flatMap { $0 })
         #expect(outcome.summary.iterations == 25)
+    }
+
+    /// Training accuracy is measured on the fixed sample, with the network as it is (no
+    /// gradients, nothing changed): evaluating the final weights on the sample again gives
+    /// the last training point exactly.
+    @Test func theTrainingSplitIsTheFixedSampleEvaluatedAsIs() throws {
+        let dataset = try syntheticDataset()
+        let outcome = try TrialRunner.run(tinyRecipe(), inputs: TrialInputs(), dataset: dataset)
+        let (network, _) = try TrialRunner.prepare(tinyRecipe(), inputs: TrialInputs(), dataset: dataset)
+        try outcome.finalWeights.load(into: network)
+        let again = Batcher(dataset: dataset, network: network)
+            .evaluate(indices: TrainingSample.indices(of: dataset), from: dataset.trainFile, iteration: 50, split: .train)
+        let last = try #require(outcome.evaluations.last { $0.split == .train })
+        #expect(again == last)
+        #expect(outcome.summary.finalTrainAccuracy == last.accuracy)
+        #expect(outcome.summary.finalTrainLoss == last.loss)
+    }
+
+    /// The summary's training figures from a made-up evaluation list: the early-stop
+    /// iteration is 10 (minimum validation loss), the end is 20.
+    @Test func theSummaryTakesTrainingAccuracyAtEarlyStopAndAtTheEnd() {
+        func points(_ iteration: Int, train: Double, validationLoss: Double, test: Double) -> [Evaluation] {
+            [Evaluation(iteration: iteration, split: .train, loss: 1 - train, accuracy: train),
+             Evaluation(iteration: iteration, split: .validation, loss: validationLoss, accuracy: 0.5),
+             Evaluation(iteration: iteration, split: .test, loss: 2, accuracy: test)]
+        }
+        let evaluations = points(0, train: 0.125, validationLoss: 2, test: 0.0625)
+            + points(10, train: 0.875, validationLoss: 0.25, test: 0.75)
+            + points(20, train: 1, validationLoss: 0.5, test: 0.6875)
+        let summary = RunSummary(evaluations: evaluations, iterations: 20, densities: [], seconds: 1)
+        #expect(summary.earlyStopIteration == 10)
+        #expect(summary.earlyStopTestAccuracy == 0.75)
+        #expect(summary.earlyStopTrainAccuracy == 0.875)
+        #expect(summary.earlyStopTrainLoss == 0.125)
+        #expect(summary.earlyStopGeneralizationGap == 0.125)
+        #expect(summary.finalTrainAccuracy == 1)
+        #expect(summary.finalTrainLoss == 0)
+        #expect(summary.finalGeneralizationGap == 0.3125)
+
+        // Without training points (as before they were measured): NaN, and so is the gap.
+        let old = RunSummary(evaluations: evaluations.filter { $0.split != .train }, iterations: 20, densities: [], seconds: 1)
+        #expect(old.earlyStopTestAccuracy == 0.75)
+        #expect(old.earlyStopTrainAccuracy.isNaN && old.finalTrainAccuracy.isNaN)
+        #expect(old.earlyStopGeneralizationGap.isNaN && old.finalGeneralizationGap.isNaN)
     }
 
     @Test func earlyStopIsTheIterationOfMinimumValidationLoss() throws {
@@ -103,6 +150,11 @@ struct TrainingLoopTests {
         #expect(first.accuracy < 0.3)
         #expect(outcome.summary.finalTestAccuracy > 0.7)
         #expect(outcome.summary.finalValidationLoss < first.loss / 2)
+        // Training accuracy on the 5,000-example sample, at iterations 0 and 300.
+        #expect(TrainingSample.indices(of: dataset).count == 5_000)
+        #expect(outcome.evaluations.filter { $0.split == .train }.map(\.iteration) == [0, 300])
+        #expect(outcome.summary.finalTrainAccuracy > 0.7)
+        #expect(abs(outcome.summary.finalGeneralizationGap) < 0.1)
     }
 }
 

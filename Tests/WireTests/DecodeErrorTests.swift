@@ -62,6 +62,7 @@ import Wire
             ("METRICS", #"{"v":1,"lease":"L","trial":"t","attempt":1,"points":[{"iteration":1,"split":"test","loss":1,"accuracy":1.5}]}"#),
             ("WELCOME", #"{"v":1,"coordinator":"c","sweep":"s","heartbeatMs":1000,"deadAfterMs":500}"#),
             ("FETCH", #"{"v":1,"sha256":[]}"#),
+            ("RESULT", #"{"v":1,"lease":"L","trial":"t","attempt":1,"artifacts":[],"summary":{"iterations":1,"earlyStopIteration":0,"minValidationLoss":1,"earlyStopTestAccuracy":0.5,"finalValidationLoss":1,"finalValidationAccuracy":0.5,"finalTestLoss":1,"finalTestAccuracy":0.5,"finalTrainAccuracy":1.25,"layers":[],"seconds":1}}"#),
         ]
         for (type, header) in bad {
             #expect(reason([text(type), text(header)]) == "invalid-field", "\(type) \(header)")

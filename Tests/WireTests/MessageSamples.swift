@@ -14,6 +14,7 @@ enum MessageSamples {
     static let summary = RunSummary(
         iterations: 50_000, earlyStopIteration: 12_300, minValidationLoss: 0.061, earlyStopTestAccuracy: 0.981,
         finalValidationLoss: 0.07, finalValidationAccuracy: 0.979, finalTestLoss: 0.08, finalTestAccuracy: 0.978,
+        earlyStopTrainAccuracy: 0.9934, earlyStopTrainLoss: 0.021, finalTrainAccuracy: 1, finalTrainLoss: 0.0004,
         layers: [LayerDensity(name: "fc1", kind: .fc, remaining: 188_160, total: 235_200),
                  LayerDensity(name: "output", kind: .output, remaining: 900, total: 1_000)],
         seconds: 93.5)

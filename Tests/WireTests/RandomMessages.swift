@@ -93,6 +93,8 @@ struct RandomMessages {
         RunSummary(iterations: int(), earlyStopIteration: int(), minValidationLoss: double(),
                    earlyStopTestAccuracy: accuracy(), finalValidationLoss: double(), finalValidationAccuracy: accuracy(),
                    finalTestLoss: double(), finalTestAccuracy: accuracy(),
+                   earlyStopTrainAccuracy: chance(3) ? .nan : accuracy(), earlyStopTrainLoss: double(),
+                   finalTrainAccuracy: chance(3) ? .nan : accuracy(), finalTrainLoss: double(),
                    layers: (0 ..< below(4)).map { _ in
                        LayerDensity(name: identifier(), kind: LayerKind.allCases[below(3)], remaining: int(), total: int())
                    },

@@ -71,6 +71,40 @@ import Wire
         #expect(decoded.points[1].loss == .infinity)
     }
 
+    /// A `RESULT` from a worker that does not measure training accuracy (or from before it
+    /// was measured) lacks the four training fields: it still decodes, with NaN there.
+    @Test func aResultWithoutTrainingAccuracyStillDecodes() throws {
+        let message = WireMessage.result(.init(lease: "L-1", trial: "t-abc", attempt: 2, summary: MessageSamples.summary))
+        let frames = try message.frames()
+        var header = String(decoding: frames[1], as: UTF8.self)
+        for field in [#""earlyStopTrainAccuracy":0.9934,"#, #""earlyStopTrainLoss":0.021,"#, #""finalTrainAccuracy":1,"#,
+                      #""finalTrainLoss":0.0004,"#] {
+            #expect(header.contains(field))
+            header = header.replacing(field, with: "")
+        }
+        #expect(!header.contains("Train"))
+        guard case .result(let decoded) = try WireMessage(frames: [frames[0], Array(header.utf8)]) else {
+            Issue.record("not RESULT")
+            return
+        }
+        #expect(decoded.summary.earlyStopTrainAccuracy.isNaN && decoded.summary.earlyStopTrainLoss.isNaN)
+        #expect(decoded.summary.finalTrainAccuracy.isNaN && decoded.summary.finalTrainLoss.isNaN)
+        var expected = MessageSamples.summary
+        expected.earlyStopTrainAccuracy = 0
+        expected.earlyStopTrainLoss = 0
+        expected.finalTrainAccuracy = 0
+        expected.finalTrainLoss = 0
+        var got = decoded.summary
+        got.earlyStopTrainAccuracy = 0
+        got.earlyStopTrainLoss = 0
+        got.finalTrainAccuracy = 0
+        got.finalTrainLoss = 0
+        #expect(got == expected, "every other field as sent")
+        // Sent on, the missing values travel as NaN.
+        let again = String(decoding: try WireMessage.result(decoded).frames()[1], as: UTF8.self)
+        #expect(again.contains(#""earlyStopTrainAccuracy":"NaN","earlyStopTrainLoss":"NaN""#))
+    }
+
     @Test func anOversizedHeaderIsRefusedBySender() {
         let huge = WireMessage.hello(.init(worker: "w", host: "h", slots: 1, threads: 1,
                                            datasets: Dictionary(uniqueKeysWithValues: (0 ..< 2000).map {

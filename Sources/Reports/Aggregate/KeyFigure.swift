@@ -12,6 +12,14 @@ public enum KeyFigure: String, Hashable, Sendable, CaseIterable {
     case finalTestAccuracy = "final_test_accuracy"
     /// Minimum validation loss (mean cross-entropy).
     case minValidationLoss = "min_validation_loss"
+    /// Accuracy (0–1) on the training sample at the early-stop iteration.
+    case earlyStopTrainAccuracy = "early_stop_train_accuracy"
+    /// Accuracy (0–1) on the training sample at the end of training.
+    case finalTrainAccuracy = "final_train_accuracy"
+    /// Training less test accuracy (a fraction) at the early-stop iteration.
+    case earlyStopGeneralizationGap = "early_stop_generalization_gap"
+    /// Training less test accuracy (a fraction) at the end of training.
+    case finalGeneralizationGap = "final_generalization_gap"
 
     /// The figure's column name stem in the CSV files.
     public var column: String { rawValue }
@@ -23,6 +31,10 @@ public enum KeyFigure: String, Hashable, Sendable, CaseIterable {
         case .earlyStopTestAccuracy: summary.earlyStopTestAccuracy
         case .finalTestAccuracy: summary.finalTestAccuracy
         case .minValidationLoss: summary.minValidationLoss
+        case .earlyStopTrainAccuracy: summary.earlyStopTrainAccuracy
+        case .finalTrainAccuracy: summary.finalTrainAccuracy
+        case .earlyStopGeneralizationGap: summary.earlyStopGeneralizationGap
+        case .finalGeneralizationGap: summary.finalGeneralizationGap
         }
     }
 }

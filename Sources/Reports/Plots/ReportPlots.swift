@@ -9,11 +9,13 @@ struct ReportPlots {
     let options: ReportOptions
 
     /// The figures' file names, in the order `files` gives them.
-    static let fileNames = ["accuracy-vs-weights.svg", "early-stop-vs-weights.svg", "learning-curves.svg"]
+    static let fileNames = ["accuracy-vs-weights.svg", "early-stop-vs-weights.svg", "generalization-gap-vs-weights.svg",
+                            "learning-curves.svg"]
 
     /// File name and SVG text of every figure.
     var files: [(name: String, svg: String)] {
-        Array(zip(Self.fileNames, [accuracyVersusWeights.svg, earlyStopVersusWeights.svg, learningCurves.svg]))
+        Array(zip(Self.fileNames, [accuracyVersusWeights.svg, earlyStopVersusWeights.svg,
+                                   generalizationGapVersusWeights.svg, learningCurves.svg]))
     }
 
     /// Test accuracy at early stop against weights remaining (the paper's Figures 3 and 4).
@@ -30,6 +32,18 @@ struct ReportPlots {
                  subtitle: "iteration of minimum validation loss; mean over seeds (and control replicates); bars: min–max",
                  xLabel: "Percent of weights remaining (log scale)", yLabel: "Early-stop iteration",
                  xKind: .logarithmicDescending, series: seriesVersusWeights(.earlyStopIteration, scale: 1))
+    }
+
+    /// Training less test accuracy at the early-stop iteration against weights remaining:
+    /// the paper's question whether winning tickets generalize better, at the iteration
+    /// whose test accuracy the other figures report.
+    var generalizationGapVersusWeights: LinePlot {
+        LinePlot(title: "Generalization gap at early stop vs weights remaining — \(results.sweep.name)",
+                 subtitle: "training-sample accuracy less test accuracy; mean over seeds (and control replicates); bars: min–max",
+                 xLabel: "Percent of weights remaining (log scale)", yLabel: "Train − test accuracy at early stop (points)",
+                 xKind: .logarithmicDescending, series: seriesVersusWeights(.earlyStopGeneralizationGap, scale: 100),
+                 emptyNote: levels.contains { $0.done > 0 } ? "no finished trial measured training accuracy"
+                                                            : "no finished trials yet")
     }
 
     /// One series per group and branch kind; a pruned line starts at its group's dense run.

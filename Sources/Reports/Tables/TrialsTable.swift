@@ -23,6 +23,8 @@ struct TrialsTable: CSVTable {
             + ["planned_weights_remaining_pct", "iterations",
                "early_stop_iteration", "early_stop_test_accuracy", "min_validation_loss",
                "final_test_accuracy", "final_test_loss", "final_validation_accuracy", "final_validation_loss",
+               "early_stop_train_accuracy", "final_train_accuracy", "final_train_loss",
+               "early_stop_generalization_gap", "final_generalization_gap",
                "train_seconds", "worker", "attempts", "state", "started_at", "finished_at", "error"]
     }
 
@@ -45,7 +47,10 @@ struct TrialsTable: CSVTable {
                 CSV.number(summary?.earlyStopIteration), CSV.number(summary?.earlyStopTestAccuracy),
                 CSV.number(summary?.minValidationLoss), CSV.number(summary?.finalTestAccuracy),
                 CSV.number(summary?.finalTestLoss), CSV.number(summary?.finalValidationAccuracy),
-                CSV.number(summary?.finalValidationLoss), CSV.number(summary?.seconds),
+                CSV.number(summary?.finalValidationLoss),
+                CSV.number(summary?.earlyStopTrainAccuracy), CSV.number(summary?.finalTrainAccuracy),
+                CSV.number(summary?.finalTrainLoss), CSV.number(summary?.earlyStopGeneralizationGap),
+                CSV.number(summary?.finalGeneralizationGap), CSV.number(summary?.seconds),
                 record.worker, String(record.attempts), record.state.rawValue,
                 CSV.number(record.startedAt), CSV.number(record.finishedAt), record.error,
             ]

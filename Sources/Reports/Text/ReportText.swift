@@ -20,7 +20,9 @@ struct ReportText {
         lines.append("wrote \(directory): " + files.joined(separator: ", "))
         lines.append("")
         lines.append("Winning tickets: the sparsest level whose mean test accuracy at early stop is within "
-                     + "\(Self.points(options.tolerance)) points of the dense network's.")
+                     + "\(Self.points(options.tolerance)) points of the dense network's."
+                     + (levels.contains { $0.figures[.earlyStopGeneralizationGap] != nil }
+                        ? " Gap: training-sample less test accuracy at early stop, in points." : ""))
         let width = BranchKind.allCases.map(\.rawValue.count).max()!
         for group in grouping.groups {
             let rows = levels.filter { $0.group == group.index }
@@ -31,7 +33,7 @@ struct ReportText {
                 continue
             }
             lines.append("\(grouping.title(of: group)): dense \(Self.percent(accuracy.mean)) "
-                         + "(\(Self.trials(accuracy.n)))")
+                         + "(\(Self.trials(accuracy.n))\(Self.gap(dense)))")
             for size in sizes where size.group == group.index {
                 let name = size.branch.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
                 lines.append("  \(name)  " + describe(size))
@@ -42,17 +44,24 @@ struct ReportText {
 
     private func describe(_ size: TicketSize) -> String {
         guard size.finishedLevels > 0 else { return "no finished trials yet" }
-        let matching = size.sparsestMatching.map { "matches dense down to \(Self.at($0))" }
+        let matching = size.sparsestMatching.map { "matches dense down to \(Self.at($0, gap: true))" }
             ?? "never within \(Self.points(options.tolerance)) points of dense"
         let below = size.firstBelow.map { "first below at \(Self.at($0))" } ?? "never below"
         return matching + "; " + below
     }
 
-    /// `13.5% weights (level 4: 89.30%, 2 trials)`.
-    private static func at(_ row: LevelSummary) -> String {
+    /// `13.5% weights (level 4: 89.30%, 2 trials)`, and with `gap`, `…, 2 trials; gap 3.10 points)`.
+    private static func at(_ row: LevelSummary, gap showGap: Bool = false) -> String {
         let weights = row.figures[.weightsRemaining]!.mean
         let accuracy = row.figures[.earlyStopTestAccuracy]!
-        return "\(PlotScale.percentLabel(weights))% weights (level \(row.level): \(percent(accuracy.mean)), \(trials(accuracy.n)))"
+        return "\(PlotScale.percentLabel(weights))% weights (level \(row.level): \(percent(accuracy.mean)), "
+            + "\(trials(accuracy.n))\(showGap ? gap(row) : ""))"
+    }
+
+    /// `; gap 3.10 points`: the mean generalization gap at early stop, when it was measured.
+    private static func gap(_ row: LevelSummary) -> String {
+        guard let gap = row.figures[.earlyStopGeneralizationGap] else { return "" }
+        return "; gap " + String(format: "%.2f", 100 * gap.mean) + " points"
     }
 
     private static func percent(_ fraction: Double) -> String {

@@ -53,6 +53,13 @@ public struct RunSummary: Hashable, Sendable, Codable {
     public var finalValidationAccuracy: Double
     public var finalTestLoss: Double
     public var finalTestAccuracy: Double
+    /// Accuracy and loss on the fixed sample of training examples (docs/TRAINER.md) at the
+    /// early-stop iteration and at the end. NaN when not measured: results from before
+    /// training accuracy was measured lack them, and decode with NaN here.
+    public var earlyStopTrainAccuracy: Double
+    public var earlyStopTrainLoss: Double
+    public var finalTrainAccuracy: Double
+    public var finalTrainLoss: Double
     /// Prunable weights per layer; biases are not counted.
     public var layers: [LayerDensity]
     /// Wall-clock seconds spent training and evaluating.
@@ -60,7 +67,9 @@ public struct RunSummary: Hashable, Sendable, Codable {
 
     public init(iterations: Int, earlyStopIteration: Int, minValidationLoss: Double, earlyStopTestAccuracy: Double,
                 finalValidationLoss: Double, finalValidationAccuracy: Double, finalTestLoss: Double,
-                finalTestAccuracy: Double, layers: [LayerDensity], seconds: Double) {
+                finalTestAccuracy: Double, earlyStopTrainAccuracy: Double = .nan, earlyStopTrainLoss: Double = .nan,
+                finalTrainAccuracy: Double = .nan, finalTrainLoss: Double = .nan,
+                layers: [LayerDensity], seconds: Double) {
         self.iterations = iterations
         self.earlyStopIteration = earlyStopIteration
         self.minValidationLoss = minValidationLoss
@@ -69,6 +78,10 @@ public struct RunSummary: Hashable, Sendable, Codable {
         self.finalValidationAccuracy = finalValidationAccuracy
         self.finalTestLoss = finalTestLoss
         self.finalTestAccuracy = finalTestAccuracy
+        self.earlyStopTrainAccuracy = earlyStopTrainAccuracy
+        self.earlyStopTrainLoss = earlyStopTrainLoss
+        self.finalTrainAccuracy = finalTrainAccuracy
+        self.finalTrainLoss = finalTrainLoss
         self.layers = layers
         self.seconds = seconds
     }
@@ -78,5 +91,44 @@ public struct RunSummary: Hashable, Sendable, Codable {
         let total = layers.reduce(0) { $0 + $1.total }
         let remaining = layers.reduce(0) { $0 + $1.remaining }
         return total == 0 ? 100 : 100 * Double(remaining) / Double(total)
+    }
+
+    /// The generalization gap at the early-stop iteration: training accuracy (on the
+    /// training sample) less test accuracy, a fraction in [−1, 1]; NaN when training
+    /// accuracy was not measured.
+    public var earlyStopGeneralizationGap: Double { earlyStopTrainAccuracy - earlyStopTestAccuracy }
+
+    /// The generalization gap at the end of training (train − test accuracy); NaN when
+    /// training accuracy was not measured.
+    public var finalGeneralizationGap: Double { finalTrainAccuracy - finalTestAccuracy }
+}
+
+extension RunSummary {
+    private enum CodingKeys: String, CodingKey {
+        case iterations, earlyStopIteration, minValidationLoss, earlyStopTestAccuracy, finalValidationLoss,
+             finalValidationAccuracy, finalTestLoss, finalTestAccuracy, earlyStopTrainAccuracy, earlyStopTrainLoss,
+             finalTrainAccuracy, finalTrainLoss, layers, seconds
+    }
+
+    /// The synthesized form, except that the training-sample fields may be missing (or
+    /// null): journals and messages from before they existed decode with NaN there.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func optional(_ key: CodingKeys) throws -> Double { try container.decodeIfPresent(Double.self, forKey: key) ?? .nan }
+        self.init(
+            iterations: try container.decode(Int.self, forKey: .iterations),
+            earlyStopIteration: try container.decode(Int.self, forKey: .earlyStopIteration),
+            minValidationLoss: try container.decode(Double.self, forKey: .minValidationLoss),
+            earlyStopTestAccuracy: try container.decode(Double.self, forKey: .earlyStopTestAccuracy),
+            finalValidationLoss: try container.decode(Double.self, forKey: .finalValidationLoss),
+            finalValidationAccuracy: try container.decode(Double.self, forKey: .finalValidationAccuracy),
+            finalTestLoss: try container.decode(Double.self, forKey: .finalTestLoss),
+            finalTestAccuracy: try container.decode(Double.self, forKey: .finalTestAccuracy),
+            earlyStopTrainAccuracy: try optional(.earlyStopTrainAccuracy),
+            earlyStopTrainLoss: try optional(.earlyStopTrainLoss),
+            finalTrainAccuracy: try optional(.finalTrainAccuracy),
+            finalTrainLoss: try optional(.finalTrainLoss),
+            layers: try container.decode([LayerDensity].self, forKey: .layers),
+            seconds: try container.decode(Double.self, forKey: .seconds))
     }
 }

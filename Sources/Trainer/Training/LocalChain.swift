@@ -72,12 +72,13 @@ public struct LocalChain: Sendable {
 extension LocalChain.Row {
     public static let csvHeader =
         "level,branch,weights_remaining_percent,early_stop_iteration,early_stop_test_accuracy,"
-        + "min_validation_loss,final_test_accuracy,iterations,seconds"
+        + "min_validation_loss,final_test_accuracy,iterations,seconds,early_stop_train_accuracy,final_train_accuracy"
 
     /// A CSV line in `csvHeader`'s order, numbers at full precision.
     public var csvLine: String {
         [String(level), branch, "\(summary.percentRemaining)", String(summary.earlyStopIteration),
          "\(summary.earlyStopTestAccuracy)", "\(summary.minValidationLoss)", "\(summary.finalTestAccuracy)",
-         String(summary.iterations), "\(summary.seconds)"].joined(separator: ",")
+         String(summary.iterations), "\(summary.seconds)", "\(summary.earlyStopTrainAccuracy)",
+         "\(summary.finalTrainAccuracy)"].joined(separator: ",")
     }
 }

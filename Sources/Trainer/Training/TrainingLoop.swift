@@ -4,7 +4,8 @@ import SweepPlan
 /// What one training run produced.
 public struct TrainingOutcome: Sendable {
     public var summary: RunSummary
-    /// Every evaluation, in order: validation then test at each evaluated iteration.
+    /// Every evaluation, in order: the training sample, validation, then test at each
+    /// evaluated iteration.
     public var evaluations: [Evaluation]
     /// The weights after the last iteration.
     public var finalWeights: Weights
@@ -13,8 +14,9 @@ public struct TrainingOutcome: Sendable {
 }
 
 /// Trains a network on a dataset: the paper's loop. Every run trains its full
-/// length; validation and test are evaluated at iteration 0, every `evalEvery`
-/// iterations and at the end, and the early-stop iteration is found afterwards.
+/// length; a fixed sample of the training examples (`TrainingSample`), validation and
+/// test are evaluated at iteration 0, every `evalEvery` iterations and at the end, and the
+/// early-stop iteration is found afterwards.
 public struct TrainingLoop {
     public let network: Network
     public let dataset: Dataset
@@ -35,7 +37,7 @@ public struct TrainingLoop {
     }
 
     /// Trains from the network's current weights and mask. `onEvaluation` receives
-    /// the validation and test points of each evaluation as it happens.
+    /// the training-sample, validation and test points of each evaluation as it happens.
     /// `shouldStop` is asked between iterations; when it says yes the run ends
     /// with `TrainerError.cancelled`.
     public func run(keepWeightsAt: Int? = nil, shouldStop: () -> Bool = { false },
@@ -74,8 +76,11 @@ public struct TrainingLoop {
         var evaluations: [Evaluation] = []
         var kept: Weights? = keepWeightsAt == 0 ? Weights(of: network) : nil
 
+        // Training loss and accuracy are measured on the same fixed sample every time.
+        let trainingSample = TrainingSample.indices(of: dataset)
         func evaluate(at iteration: Int) {
             let points = [
+                batcher.evaluate(indices: trainingSample, from: dataset.trainFile, iteration: iteration, split: .train),
                 batcher.evaluate(indices: dataset.validationIndices, from: dataset.trainFile,
                                  iteration: iteration, split: .validation),
                 batcher.evaluate(indices: nil, from: dataset.test, iteration: iteration, split: .test),
@@ -114,11 +119,13 @@ public struct TrainingLoop {
 extension RunSummary {
     /// The paper's measurements of a run from its evaluations.
     init(evaluations: [Evaluation], iterations: Int, densities: [LayerDensity], seconds: Double) {
+        let train = evaluations.filter { $0.split == .train }
         let validation = evaluations.filter { $0.split == .validation }
         let test = evaluations.filter { $0.split == .test }
         // The first iteration of minimum validation loss.
         let best = validation.min { $0.loss < $1.loss || ($0.loss == $1.loss && $0.iteration < $1.iteration) }
         let earlyStop = best?.iteration ?? iterations
+        let trainAtEarlyStop = train.first { $0.iteration == earlyStop }
         self.init(
             iterations: iterations,
             earlyStopIteration: earlyStop,
@@ -128,6 +135,10 @@ extension RunSummary {
             finalValidationAccuracy: validation.last?.accuracy ?? .nan,
             finalTestLoss: test.last?.loss ?? .nan,
             finalTestAccuracy: test.last?.accuracy ?? .nan,
+            earlyStopTrainAccuracy: trainAtEarlyStop?.accuracy ?? .nan,
+            earlyStopTrainLoss: trainAtEarlyStop?.loss ?? .nan,
+            finalTrainAccuracy: train.last?.accuracy ?? .nan,
+            finalTrainLoss: train.last?.loss ?? .nan,
             layers: densities,
             seconds: seconds)
     }

@@ -167,6 +167,11 @@ struct JSONFields {
         try JSONRead.double(try value(key, "Double"), path, path.describing(key))
     }
 
+    func optionalDouble(_ key: String) throws(DecodeError) -> Double? {
+        guard let value = optionalValue(key) else { return nil }
+        return try JSONRead.double(value, path, path.describing(key))
+    }
+
     func bool(_ key: String) throws(DecodeError) -> Bool {
         try JSONRead.bool(try value(key, "Bool"), path, path.describing(key))
     }

@@ -60,6 +60,11 @@ extension RunSummary {
                   finalValidationAccuracy: try fields.double("finalValidationAccuracy"),
                   finalTestLoss: try fields.double("finalTestLoss"),
                   finalTestAccuracy: try fields.double("finalTestAccuracy"),
+                  // Optional: a worker from before training accuracy was measured leaves them out.
+                  earlyStopTrainAccuracy: try fields.optionalDouble("earlyStopTrainAccuracy") ?? .nan,
+                  earlyStopTrainLoss: try fields.optionalDouble("earlyStopTrainLoss") ?? .nan,
+                  finalTrainAccuracy: try fields.optionalDouble("finalTrainAccuracy") ?? .nan,
+                  finalTrainLoss: try fields.optionalDouble("finalTrainLoss") ?? .nan,
                   layers: layers, seconds: try fields.double("seconds"))
     }
 
@@ -69,10 +74,18 @@ extension RunSummary {
         writer.int(earlyStopIteration)
         writer.key("earlyStopTestAccuracy")
         writer.double(earlyStopTestAccuracy)
+        writer.key("earlyStopTrainAccuracy")
+        writer.double(earlyStopTrainAccuracy)
+        writer.key("earlyStopTrainLoss")
+        writer.double(earlyStopTrainLoss)
         writer.key("finalTestAccuracy")
         writer.double(finalTestAccuracy)
         writer.key("finalTestLoss")
         writer.double(finalTestLoss)
+        writer.key("finalTrainAccuracy")
+        writer.double(finalTrainAccuracy)
+        writer.key("finalTrainLoss")
+        writer.double(finalTrainLoss)
         writer.key("finalValidationAccuracy")
         writer.double(finalValidationAccuracy)
         writer.key("finalValidationLoss")

@@ -80,6 +80,11 @@ extension WireMessage.TrialResult {
             try check.finite(accuracy, "summary." + field)
             try check.range(accuracy, 0 ... 1, "summary." + field)
         }
+        // NaN when not measured (a worker from before training accuracy was).
+        for (field, accuracy) in [("earlyStopTrainAccuracy", summary.earlyStopTrainAccuracy),
+                                  ("finalTrainAccuracy", summary.finalTrainAccuracy)] where !accuracy.isNaN {
+            try check.range(accuracy, 0 ... 1, "summary." + field)
+        }
         try check.finite(summary.seconds, "summary.seconds")
         try check.range(summary.seconds, 0 ... .greatestFiniteMagnitude, "summary.seconds")
         try check.count(summary.layers.count, "summary.layers")
