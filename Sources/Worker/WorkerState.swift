@@ -13,7 +13,7 @@ struct WorkerState {
     }
 
     private let configuration: WorkerConfiguration
-    private let datasets: [String: SHA256Digest]
+    private let datasets: [String: DatasetFingerprint]
     private let logger: Logger
     private var coordinator: String?
     private var lastHeard = ContinuousClock.now
@@ -35,7 +35,7 @@ struct WorkerState {
     private var helloSentAt: ContinuousClock.Instant?
     private var ending: WorkerService.Ending?
 
-    init(configuration: WorkerConfiguration, datasets: [String: SHA256Digest], logger: Logger) {
+    init(configuration: WorkerConfiguration, datasets: [String: DatasetFingerprint], logger: Logger) {
         self.configuration = configuration
         self.datasets = datasets
         self.logger = logger
@@ -92,7 +92,7 @@ struct WorkerState {
             WireMessage.Lease(lease: $0.assignment.lease, trial: $0.assignment.trial, attempt: $0.assignment.attempt)
         }
         send(.hello(.init(worker: configuration.name, host: configuration.host, slots: configuration.slots,
-                          threads: configuration.threads, datasets: datasets, running: leases)))
+                          threads: configuration.threads, fingerprints: datasets, running: leases)))
         helloSentAt = .now
     }
 
