@@ -165,6 +165,8 @@ public final class CoordinatorService: @unchecked Sendable {
             case .wire(.failed(let error)):
                 logger.error("the socket thread stopped: \(error)")
                 stopping = true
+            case .wire(.connection):
+                break  // the ROUTER is not monitored; the ZAP handler logs refused workers
             case .tick:
                 break
             case .stop:

@@ -57,7 +57,8 @@ public final class WorkerService: Sendable {
                         .curveSecretKey(curve.keyPair.secretKey)]
         }
         let wire = try SocketThread(context: context, name: "worker wire", sockets: [
-            SocketSpec(up, .dealer, options: options, connect: [configuration.endpoint]),
+            // Monitored: a handshake the coordinator refuses is otherwise silence.
+            SocketSpec(up, .dealer, options: options, connect: [configuration.endpoint], monitor: .handshakes),
         ])
         let forward = Task { [continuation] in
             for await event in wire.events { continuation.yield(.wire(event)) }
