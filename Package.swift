@@ -83,9 +83,10 @@ let package = Package(
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "SweepPlan"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "SweepPlan"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Journal", "SweepPlan"]),
-        .testTarget(name: "SweepPlanTests", dependencies: ["SweepPlan"]),
+        // FuzzCorpus/: inputs the tests replay (and scripts/fuzz grows), read from the source tree.
+        .testTarget(name: "SweepPlanTests", dependencies: ["SweepPlan"], exclude: ["FuzzCorpus"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "SweepPlan", "CZlib", "CFloatControl"]),
-        .testTarget(name: "WireTests", dependencies: ["Wire", "SweepPlan"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "SweepPlan"], exclude: ["FuzzCorpus"]),
         .testTarget(name: "WorkerTests", dependencies: ["Worker"]),
     ]
 )

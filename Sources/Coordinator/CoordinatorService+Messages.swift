@@ -76,25 +76,25 @@ extension CoordinatorService {
         // Data first: a worker whose data differs from the sweep's never gets a trial.
         let needed = Set(plan.trials.map(\.recipe.data.dataset))
         for name in needed.sorted() {
-            guard let theirs = hello.datasets[name] else { continue }
+            guard let theirs = hello.fingerprint(of: name) else { continue }
             if let expected = expectedFingerprints[name] {
-                if theirs != expected {
-                    let detail = "dataset \(name) on \(hello.host.isEmpty ? hello.worker : hello.host) has fingerprint "
-                        + "\(theirs.hex.prefix(12))…, the sweep's is \(expected.hex.prefix(12))…: its files differ"
-                    logger.error("rejected worker \(hello.worker): \(detail)")
-                    send(peer, .reject(.init(reason: .datasetDiffers, detail: detail)))
+                if let mismatch = DatasetMismatch(dataset: name, location: hello.host.isEmpty ? hello.worker : hello.host,
+                                                  expected: expected, found: theirs) {
+                    reject(peer, hello, .datasetDiffers, detail: mismatch.description)
                     return
                 }
+                if expected.files.isEmpty && !theirs.files.isEmpty {
+                    // Learned from a worker that did not report its files: these are the same data.
+                    learn(theirs, of: name)
+                }
             } else {
-                expectedFingerprints[name] = theirs
-                pendingWrites.append { try $0.setMeta("fingerprint:\(name)", theirs.hex) }
+                learn(theirs, of: name)
             }
         }
         if needed.allSatisfy({ expectedFingerprints[$0] != nil }) && needed.isDisjoint(with: hello.datasets.keys) {
             let detail = "the sweep needs \(needed.sorted().joined(separator: ", ")); this worker holds "
                 + (hello.datasets.isEmpty ? "none" : hello.datasets.keys.sorted().joined(separator: ", "))
-            logger.error("rejected worker \(hello.worker): \(detail)")
-            send(peer, .reject(.init(reason: .unknownDataset, detail: detail)))
+            reject(peer, hello, .unknownDataset, detail: detail)
             return
         }
         let id = peer.description
@@ -126,6 +126,26 @@ extension CoordinatorService {
             pendingWrites.append { try $0.recordAssignment(trial, attempt: attempt, worker: id, at: Date().timeIntervalSince1970) }
             logger.info("adopted the running lease of \(trial) (attempt \(attempt)) on \(id)")
         }
+    }
+
+    /// The sweep expects this dataset's data from now on, in this run and after a restart.
+    private func learn(_ fingerprint: DatasetFingerprint, of name: String) {
+        expectedFingerprints[name] = fingerprint
+        pendingWrites.append { try CoordinatorService.journal(fingerprint, of: name, in: $0) }
+    }
+
+    /// Turns a worker away for good: the log, the journal (for `lottery status`) and the
+    /// worker's `REJECT` all say why.
+    private func reject(_ peer: PeerID, _ hello: WireMessage.Hello, _ reason: RejectReason, detail: String) {
+        logger.error("rejected worker \(hello.worker) (\(peer)): \(detail)")
+        if rejectionsJournaled < 100 {
+            rejectionsJournaled += 1
+            let worker = peer.description
+            pendingWrites.append {
+                try $0.event(at: Date().timeIntervalSince1970, kind: "worker-rejected", worker: worker, message: "\(reason): \(detail)")
+            }
+        }
+        send(peer, .reject(.init(reason: reason, detail: detail)))
     }
 
     private func handleResult(_ result: WireMessage.TrialResult, from worker: ConnectedWorker) {

@@ -44,18 +44,22 @@ public final class CoordinatorService: @unchecked Sendable {
     var artifactsOf: [TrialID: [String: SHA256Digest]] = [:]
     var artifactKinds: [SHA256Digest: ArtifactKind] = [:]
     /// Dataset fingerprints the sweep expects, by dataset name.
-    var expectedFingerprints: [String: SHA256Digest]
+    var expectedFingerprints: [String: DatasetFingerprint]
+    /// Rejections journaled as events this run: a peer that says `HELLO` over and over
+    /// with the wrong data must not fill the journal.
+    var rejectionsJournaled = 0
     var dropped: [String: Int] = [:]
     let coordinatorID = "c-\(String(UInt64.random(in: 0 ... .max), radix: 36))"
     var send: (PeerID, WireMessage) -> Void = { _, _ in }
 
     /// - Parameters:
-    ///   - fingerprints: dataset name → SHA-256 of its files, for datasets this
+    ///   - fingerprints: dataset name → the digests of its files, for datasets this
     ///     machine holds; workers must hold the same. Datasets not given are
     ///     learned from the first worker that has them.
     ///   - plan: `Plan(sweep)`, when the caller has made it already (it is not cheap).
     ///   - onBound: called with the bound endpoint as soon as the socket is bound.
-    public init(sweep: Sweep, plan: Plan? = nil, configuration: CoordinatorConfiguration, fingerprints: [String: String] = [:],
+    public init(sweep: Sweep, plan: Plan? = nil, configuration: CoordinatorConfiguration,
+                fingerprints: [String: DatasetFingerprint] = [:],
                 logger: Logger, onBound: @escaping @Sendable (String) -> Void = { _ in }) throws {
         self.sweep = sweep
         self.plan = plan ?? Plan(sweep)
@@ -65,7 +69,7 @@ public final class CoordinatorService: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: configuration.runFolder, withIntermediateDirectories: true)
         journal = try Journal(path: configuration.runFolder + "/sweep.sqlite")
         store = try ArtifactStore(folder: configuration.runFolder + "/artifacts")
-        expectedFingerprints = fingerprints.compactMapValues { SHA256Digest(hex: $0) }
+        expectedFingerprints = fingerprints
         (inputs, continuation) = AsyncStream<Input>.makeStream()
         scheduler = Scheduler(trials: [], configuration: configuration.scheduler)
         progress = Progress(total: self.plan.trials.count, logger: logger)
@@ -83,12 +87,7 @@ public final class CoordinatorService: @unchecked Sendable {
         if configuration.retryFailed { _ = try journal.retryUnfinished(at: now) }
         let resume = try journal.begin(sweep: sweep, plan: plan, at: now)
         report(resume)
-        for (key, value) in try journal.metaEntries(prefix: "fingerprint:") where expectedFingerprints[key] == nil {
-            expectedFingerprints[key] = SHA256Digest(hex: value)
-        }
-        for (name, digest) in expectedFingerprints {
-            try journal.setMeta("fingerprint:\(name)", digest.hex)
-        }
+        try loadFingerprints()
         let records = try journal.trials(plan: plan)
         for record in records {
             artifactsOf[record.id] = record.artifacts.compactMapValues { SHA256Digest(hex: $0) }
@@ -166,6 +165,8 @@ public final class CoordinatorService: @unchecked Sendable {
             case .wire(.failed(let error)):
                 logger.error("the socket thread stopped: \(error)")
                 stopping = true
+            case .wire(.connection):
+                break  // the ROUTER is not monitored; the ZAP handler logs refused workers
             case .tick:
                 break
             case .stop:
@@ -203,6 +204,29 @@ public final class CoordinatorService: @unchecked Sendable {
         await wire.stop()
         return SweepOutcome(done: scheduler.counts[.done] ?? 0, failed: scheduler.counts[.failed] ?? 0,
                             skipped: scheduler.counts[.skipped] ?? 0, total: plan.trials.count, finished: finished)
+    }
+
+    /// Fingerprints learned from workers in an earlier run are expected again; this
+    /// machine's own copies take precedence, and the journal keeps what is expected now.
+    private func loadFingerprints() throws {
+        let files = try journal.metaEntries(prefix: "fingerprint-file:")
+        for (name, combined) in try journal.metaEntries(prefix: "fingerprint:") where expectedFingerprints[name] == nil {
+            var fingerprint = DatasetFingerprint(combined: combined)
+            for (key, digest) in files where key.hasPrefix(name + "/") {
+                fingerprint.files[String(key.dropFirst(name.count + 1))] = digest
+            }
+            expectedFingerprints[name] = fingerprint
+        }
+        for (name, fingerprint) in expectedFingerprints {
+            try Self.journal(fingerprint, of: name, in: journal)
+        }
+    }
+
+    static func journal(_ fingerprint: DatasetFingerprint, of name: String, in journal: Journal) throws {
+        try journal.setMeta("fingerprint:\(name)", fingerprint.combined)
+        for (file, digest) in fingerprint.files {
+            try journal.setMeta("fingerprint-file:\(name)/\(file)", digest)
+        }
     }
 
     /// Call after adding or removing a worker.

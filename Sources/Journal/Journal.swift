@@ -274,9 +274,12 @@ public final class Journal {
         try db.query("SELECT COUNT(*) FROM metrics") { $0.int(0) }[0]
     }
 
-    public func events(last count: Int = 50) throws -> [JournalEvent] {
-        try db.query("SELECT seq, at, kind, trial_id, worker, message FROM events ORDER BY seq DESC LIMIT ?",
-                     [.integer(Int64(count))]) {
+    /// The last `count` events, oldest first; only those of `kind` when given.
+    public func events(last count: Int = 50, kind: String? = nil) throws -> [JournalEvent] {
+        let filter = kind == nil ? "" : "WHERE kind = ?"
+        let arguments: [SQLValue] = (kind.map { [.text($0)] } ?? []) + [.integer(Int64(count))]
+        return try db.query("SELECT seq, at, kind, trial_id, worker, message FROM events \(filter) ORDER BY seq DESC LIMIT ?",
+                            arguments) {
             JournalEvent(seq: $0.int(0), at: $0.double(1), kind: $0.text(2), trial: $0.optionalText(3),
                          worker: $0.optionalText(4), message: $0.text(5))
         }.reversed()

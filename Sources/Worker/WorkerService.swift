@@ -57,7 +57,8 @@ public final class WorkerService: Sendable {
                         .curveSecretKey(curve.keyPair.secretKey)]
         }
         let wire = try SocketThread(context: context, name: "worker wire", sockets: [
-            SocketSpec(up, .dealer, options: options, connect: [configuration.endpoint]),
+            // Monitored: a handshake the coordinator refuses is otherwise silence.
+            SocketSpec(up, .dealer, options: options, connect: [configuration.endpoint], monitor: .handshakes),
         ])
         let forward = Task { [continuation] in
             for await event in wire.events { continuation.yield(.wire(event)) }
@@ -91,14 +92,19 @@ public final class WorkerService: Sendable {
         return ending
     }
 
-    private func announcedFingerprints() -> [String: SHA256Digest] {
-        var fingerprints: [String: SHA256Digest] = [:]
+    /// The datasets this worker holds, loaded (so that the first trial need not wait for
+    /// them, and so that data that cannot be read is not announced) and fingerprinted.
+    private func announcedFingerprints() -> [String: DatasetFingerprint] {
+        var fingerprints: [String: DatasetFingerprint] = [:]
         let names = Set(configuration.announcedDatasets).union(configuration.dataFolders.keys)
         for name in names.sorted() {
             let spec = DataSpec(dataset: name, path: configuration.dataFolders[name])
             do {
                 let dataset = try DatasetCache.shared.dataset(for: spec)
-                if let digest = SHA256Digest(hex: dataset.fingerprint) { fingerprints[name] = digest }
+                // The files' own digests only name the file that differs, if one does;
+                // the combined one is what the trials train on.
+                let files = try Dataset.fileFingerprints(of: dataset.info, folder: dataset.folder).files
+                fingerprints[name] = DatasetFingerprint(combined: dataset.fingerprint, files: files)
             } catch {
                 logger.info("dataset \(name) is not available here: \(error)")
             }

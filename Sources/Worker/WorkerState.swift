@@ -13,7 +13,7 @@ struct WorkerState {
     }
 
     private let configuration: WorkerConfiguration
-    private let datasets: [String: SHA256Digest]
+    private let datasets: [String: DatasetFingerprint]
     private let logger: Logger
     private var coordinator: String?
     private var lastHeard = ContinuousClock.now
@@ -34,8 +34,12 @@ struct WorkerState {
     /// coordinator was away each draw an `unknown-worker`, and one HELLO answers all.
     private var helloSentAt: ContinuousClock.Instant?
     private var ending: WorkerService.Ending?
+    /// Handshakes with the coordinator broken off without a reason since the last one
+    /// that succeeded.
+    private var handshakeFailures = 0
+    private var handshakeSucceeded = false
 
-    init(configuration: WorkerConfiguration, datasets: [String: SHA256Digest], logger: Logger) {
+    init(configuration: WorkerConfiguration, datasets: [String: DatasetFingerprint], logger: Logger) {
         self.configuration = configuration
         self.datasets = datasets
         self.logger = logger
@@ -62,6 +66,8 @@ struct WorkerState {
             case .wire(.failed(let error)):
                 logger.error("the socket thread stopped: \(error)")
                 return .rejected("socket failure: \(error)")
+            case .wire(.connection(_, let event)):
+                connection(event)
             case .tick:
                 tick(send)
             case .trial(let trialReport):
@@ -92,7 +98,7 @@ struct WorkerState {
             WireMessage.Lease(lease: $0.assignment.lease, trial: $0.assignment.trial, attempt: $0.assignment.attempt)
         }
         send(.hello(.init(worker: configuration.name, host: configuration.host, slots: configuration.slots,
-                          threads: configuration.threads, datasets: datasets, running: leases)))
+                          threads: configuration.threads, fingerprints: datasets, running: leases)))
         helloSentAt = .now
     }
 
@@ -234,6 +240,40 @@ struct WorkerState {
         }
     }
 
+    /// The security handshake's outcome, which libzmq reports only to the socket monitor.
+    private mutating func connection(_ event: ConnectionEvent) {
+        switch event {
+        case .handshakeSucceeded(let endpoint):
+            if !handshakeSucceeded || handshakeFailures > 0 {
+                logger.info("connected to the coordinator at \(endpoint)\(configuration.curve == nil ? "" : " with CURVE")")
+            }
+            handshakeSucceeded = true
+            handshakeFailures = 0
+        case .authenticationFailed(let endpoint, let status):
+            // libzmq drops the connection for good after a refusal: waiting would be forever.
+            giveUp(HandshakeFailure.refused(endpoint: endpoint, status: status, curve: configuration.curve).description)
+        case .protocolFailed(let endpoint, let error):
+            giveUp(HandshakeFailure.protocolError(endpoint: endpoint, error, curve: configuration.curve).description)
+        case .handshakeFailed(let endpoint, _):
+            handshakeFailures += 1
+            let failure = HandshakeFailure.brokenOff(endpoint: endpoint, times: handshakeFailures, curve: configuration.curve)
+            if handshakeFailures >= configuration.maxHandshakeFailures {
+                giveUp(failure.description)
+            } else if handshakeFailures == 1 {
+                logger.warning("\(failure); trying again")
+            }
+        case .connected, .connectRetried, .disconnected:
+            break
+        }
+    }
+
+    /// Ends the worker: the coordinator will not, or cannot, talk to it.
+    private mutating func giveUp(_ reason: String) {
+        logger.error("\(reason)")
+        for trial in running.values { trial.stop() }
+        ending = .rejected(reason)
+    }
+
     private mutating func tick(_ send: (WireMessage) -> Void) {
         let now = ContinuousClock.now
         for (attempt, entry) in unacknowledged where now - entry.sentAt >= configuration.resendInterval {
@@ -246,11 +286,10 @@ struct WorkerState {
         }
         if !coordinatorSilent && now - lastHeard >= deadAfter {
             coordinatorSilent = true
-            // A CURVE handshake the coordinator refuses looks like silence from here.
-            let hint = configuration.curve.map {
-                " (with CURVE: is this worker's public key \($0.keyPair.publicKey.z85.prefix(8))… among its authorized keys,"
-                    + " and is --coordinator-key its public key?)"
-            } ?? ""
+            // A refused handshake ends the worker (see `connection`); silence before any
+            // handshake is a coordinator that is not there (yet), or a network in the way.
+            let hint = handshakeSucceeded ? "" : " (no connection to \(configuration.endpoint) has been made yet:"
+                + " is the coordinator running there, and can this machine reach it?)"
             logger.warning("the coordinator has been silent for \(deadAfter); carrying on and waiting for it\(hint)")
         }
     }

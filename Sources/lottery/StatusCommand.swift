@@ -49,9 +49,14 @@ struct StatusCommand: ParsableCommand {
             print("running \(trial.id) level \(trial.planned.level) \(trial.planned.branch) on \(trial.worker ?? "?") "
                   + "(attempt \(trial.attempts))")
         }
+        let formatter = ISO8601DateFormatter()
+        // Turned-away workers get no trial and so leave no other trace: shown whatever came after.
+        for event in try journal.events(last: 5, kind: "worker-rejected") {
+            let time = formatter.string(from: Date(timeIntervalSince1970: event.at))
+            print("rejected worker \(event.worker ?? "?") at \(time): \(event.message)")
+        }
         let recent = try journal.events(last: events)
         if !recent.isEmpty { print("recent events:") }
-        let formatter = ISO8601DateFormatter()
         for event in recent {
             let time = formatter.string(from: Date(timeIntervalSince1970: event.at))
             print("  \(time) \(event.kind) \(event.trial ?? "") \(event.worker ?? ""): \(event.message)")

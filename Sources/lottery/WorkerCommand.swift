@@ -59,7 +59,10 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         var curve: CurveClientKeys?
         if let key, let coordinatorKey {
-            curve = CurveClientKeys(keyPair: try KeyFile.readKeyPair(key), coordinatorKey: try KeyFile.publicKey(coordinatorKey))
+            // `lottery keys generate` writes NAME.pub beside NAME.key.
+            let publicKeyFile = key.hasSuffix(".key") ? String(key.dropLast(4)) + ".pub" : nil
+            curve = CurveClientKeys(keyPair: try KeyFile.readKeyPair(key), coordinatorKey: try KeyFile.publicKey(coordinatorKey),
+                                    publicKeyFile: publicKeyFile.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil })
         }
         let host = ProcessInfo.processInfo.hostName
         let cpus = CPUAllowance.current()

@@ -80,6 +80,15 @@ final class Cluster {
         return coordinator.terminationStatus
     }
 
+    /// Waits for a worker to exit; its status.
+    func waitForWorker(_ name: String, timeout: Duration = .seconds(60)) async throws -> Int32 {
+        let worker = try #require(workers[name])
+        let deadline = ContinuousClock.now + timeout
+        while worker.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        try #require(!worker.isRunning, "worker \(name) did not exit within \(timeout); log:\n\(log(name))")
+        return worker.terminationStatus
+    }
+
     /// Polls the journal until `condition` holds.
     func waitFor(_ what: String, timeout: Duration = .seconds(60),
                  _ condition: ([TrialRecord]) -> Bool) async throws {

@@ -70,6 +70,29 @@ import Testing
     }
 }
 
+/// The corpus libFuzzer found (`scripts/fuzz sweep`, Fuzz/SweepFuzzer.swift), replayed in
+/// every run as regression tests: each input gives a sweep, whose plan is built, or a
+/// `SweepError`.
+@Suite struct SweepFuzzCorpusTests {
+    @Test func everyInputLibFuzzerFoundIsReadWithoutACrash() throws {
+        let folder = packageRoot().appendingPathComponent("Tests/SweepPlanTests/FuzzCorpus/sweep")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        try #require(names.count >= 100, "the corpus is missing from \(folder.path)")
+        var accepted = 0
+        for name in names {
+            let input = [UInt8](try Data(contentsOf: folder.appendingPathComponent(name)))
+            do {
+                let sweep = try Sweep(yaml: String(decoding: input, as: UTF8.self), file: name)
+                _ = Plan(sweep).summary
+                accepted += 1
+            } catch is SweepError {
+            }
+        }
+        // The shipped sweeps are among the inputs, and still read.
+        #expect(accepted > 0)
+    }
+}
+
 /// SplitMix64: a small seeded generator, so the fuzz inputs are the same every run.
 struct SeededRandom: RandomNumberGenerator {
     private var state: UInt64

@@ -87,6 +87,38 @@ struct IDXFileTests {
         #expect(Dataset.fingerprint(of: spec) != loaded)
     }
 
+    @Test(arguments: [false, true])
+    func eachFileHasItsOwnDigest(compressed: Bool) throws {
+        writeDataset(compressed: compressed)
+        let spec = DataSpec(dataset: "mnist", path: folder, validationSize: 10)
+        let before = try Dataset.fileFingerprints(of: spec)
+        #expect(before.combined == (try Dataset.load(spec)).fingerprint)
+        #expect(before.files.keys.sorted() == DatasetInfo.Format.idx.fileNames.sorted())
+        // The digest of what the file holds, compressed or not.
+        #expect(before.files["t10k-labels-idx1-ubyte"] == SHA256.hexDigest(of: labels(count: 20)))
+        write(labels(count: 20, classes: 9), "t10k-labels-idx1-ubyte" + (compressed ? ".gz" : ""), compressed: compressed)
+        let after = try Dataset.fileFingerprints(of: spec)
+        #expect(after.combined != before.combined)
+        #expect(before.fileDifferences(in: after).map(\.file) == ["t10k-labels-idx1-ubyte"])
+    }
+
+    @Test func aFileMissingFromTheFingerprintIsNamed() {
+        writeDataset(compressed: true)
+        try? FileManager.default.removeItem(atPath: folder + "/train-labels-idx1-ubyte.gz")
+        let message = errorText { _ = try Dataset.fileFingerprints(of: DataSpec(dataset: "mnist", path: folder)) }
+        #expect(message.contains("train-labels-idx1-ubyte[.gz]: no such file"), "\(message)")
+        #expect(Dataset.fingerprint(of: DataSpec(dataset: "mnist", path: folder)) == nil)
+    }
+
+    @Test func aTruncatedGzipStreamHasNoFingerprint() {
+        writeDataset(compressed: true)
+        let path = folder + "/train-images-idx3-ubyte.gz"
+        let bytes = [UInt8](FileManager.default.contents(atPath: path)!)
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes.prefix(bytes.count / 2)))
+        let message = errorText { _ = try Dataset.fileFingerprints(of: DataSpec(dataset: "mnist", path: folder)) }
+        #expect(message.contains("train-images-idx3-ubyte.gz"), "\(message)")
+    }
+
     @Test func theValidationHoldOutIsFixedBySeed() throws {
         writeDataset(compressed: false)
         let a = try Dataset.load(DataSpec(dataset: "mnist", path: folder, validationSize: 10, splitSeed: 1))

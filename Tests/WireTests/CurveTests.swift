@@ -65,4 +65,53 @@ import Wire
         await good.stop()
         await coordinator.stop()
     }
+
+    /// What a client's socket monitor says about each way its handshake with a CURVE
+    /// server (behind a ZAP handler) can go.
+    @Test func aMonitoredClientSeesHowItsHandshakeEnded() async throws {
+        let context = try ZMQContext()
+        let server = try CurveKeyPair.generate()
+        let trusted = try CurveKeyPair.generate()
+        let stranger = try CurveKeyPair.generate()
+        let coordinator = try SocketThread(context: context, sockets: [
+            .zapHandler { $0 == trusted.publicKey },
+            SocketSpec("workers", .router,
+                       options: [.curveServer(true), .curveSecretKey(server.secretKey), .zapDomain("lottery")],
+                       bind: ["tcp://127.0.0.1:*"]),
+        ])
+        let endpoint = try #require(coordinator.endpoints["workers"])
+        /// The first handshake event of a client with these options.
+        func handshake(_ options: [SocketOption]) async throws -> ConnectionEvent? {
+            let client = try SocketThread(context: context, sockets: [
+                SocketSpec("up", .dealer, options: options, connect: [endpoint], monitor: .handshakes),
+            ])
+            let guardTask = watchdog([client])
+            defer { guardTask.cancel() }
+            var events = EventReader(client)
+            defer { client.requestStop() }
+            while let event = await events.next() {
+                if case .connection("up", let connection) = event { return connection }
+            }
+            return nil
+        }
+        func curve(_ keys: CurveKeyPair, server serverKey: CurveKey = server.publicKey) -> [SocketOption] {
+            [.curveServerKey(serverKey), .curvePublicKey(keys.publicKey), .curveSecretKey(keys.secretKey)]
+        }
+
+        #expect(try await handshake(curve(trusted)) == .handshakeSucceeded(endpoint: endpoint))
+        // The ZAP handler's 400 reaches the client as a refusal.
+        #expect(try await handshake(curve(stranger)) == .authenticationFailed(endpoint: endpoint, status: 400))
+        // No CURVE on the client: the mechanisms do not match.
+        guard case .protocolFailed(endpoint, let error) = try await handshake([]) else {
+            Issue.record("a client without CURVE did not see a protocol failure")
+            return
+        }
+        #expect(error.isMechanismMismatch)
+        // The wrong server key: the server cannot read the client's HELLO and hangs up.
+        guard case .handshakeFailed(endpoint, _) = try await handshake(curve(trusted, server: stranger.publicKey)) else {
+            Issue.record("a client with the wrong server key did not see its handshake fail")
+            return
+        }
+        await coordinator.stop()
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Wire
 
@@ -79,5 +80,57 @@ import Wire
             random.next() % 2 == 0 ? alphabet[Int(random.next() % UInt64(alphabet.count))]
                                    : UInt8(truncatingIfNeeded: random.next())
         }
+    }
+}
+
+/// The corpus libFuzzer found (`scripts/fuzz protocol`, Fuzz/ProtocolFuzzer.swift), replayed
+/// in every run as regression tests, with the fuzz target's checks: each input is refused
+/// with a `DecodeError` or decodes to a message that encodes, and decodes again to the
+/// same bytes.
+@Suite struct ProtocolFuzzCorpusTests {
+    private static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("FuzzCorpus/protocol")
+
+    /// An input's frames: joined by "\n~~\n", as in Fuzz/ProtocolFuzzer.swift (keep the two alike).
+    static func frames(of input: [UInt8]) -> [[UInt8]] {
+        let separator = Array("\n~~\n".utf8)
+        var frames: [[UInt8]] = []
+        var start = 0
+        var index = 0
+        while index + separator.count <= input.count {
+            if input[index ..< index + separator.count].elementsEqual(separator) {
+                frames.append(Array(input[start ..< index]))
+                index += separator.count
+                start = index
+            } else {
+                index += 1
+            }
+        }
+        frames.append(Array(input[start...]))
+        return frames
+    }
+
+    @Test func framesAreSplitAtTheSeparator() {
+        #expect(Self.frames(of: Array("HELLO\n~~\n{}".utf8)) == [Array("HELLO".utf8), Array("{}".utf8)])
+        #expect(Self.frames(of: Array("\n~~\n".utf8)) == [[], []])
+        #expect(Self.frames(of: []) == [[]])
+        #expect(Self.frames(of: Array("A\n~~".utf8)) == [Array("A\n~~".utf8)])
+    }
+
+    @Test func everyInputLibFuzzerFoundIsHandled() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).sorted()
+        try #require(names.count >= 100, "the corpus is missing from \(Self.folder.path)")
+        let unlimited = MessageLimits(maxHeaderBytes: .max)
+        var decoded = 0
+        for name in names {
+            let input = [UInt8](try Data(contentsOf: Self.folder.appendingPathComponent(name)))
+            guard let message = try? WireMessage(frames: Self.frames(of: input)) else { continue }
+            decoded += 1
+            let encoded = try message.frames(limits: unlimited)
+            let again = try WireMessage(frames: encoded, limits: unlimited)
+            #expect(try again.frames(limits: unlimited) == encoded, "\(name)")
+        }
+        // The samples of every message type are among the inputs.
+        #expect(decoded >= WireMessage.typeNames.count)
     }
 }

@@ -27,6 +27,7 @@ enum MessageSamples {
     static let all: [WireMessage] = [
         .hello(.init(worker: "node-7", host: "node-7.cluster", slots: 2, threads: 1,
                      datasets: ["fashion-mnist": digest, "mnist": SHA256.hash([1])],
+                     files: ["fashion-mnist": ["t10k-labels-idx1-ubyte": SHA256.hash([2]), "train-images-idx3-ubyte": SHA256.hash([3])]],
                      running: [.init(lease: "L-1", trial: "t-abc", attempt: 2)])),
         .ready(.init(free: 2)),
         .fetch(.init(sha256: [mask.sha256, weights.sha256])),

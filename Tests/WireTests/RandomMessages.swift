@@ -107,6 +107,10 @@ struct RandomMessages {
             return .hello(.init(worker: identifier(), host: identifier(), slots: int(), threads: int(),
                                 datasets: Dictionary((0 ..< below(4)).map { _ in (string(), digest()) },
                                                      uniquingKeysWith: { first, _ in first }),
+                                files: chance(2) ? nil : Dictionary((0 ..< below(3)).map { _ in
+                                    (string(), Dictionary((0 ..< below(4)).map { _ in (string(), digest()) },
+                                                          uniquingKeysWith: { first, _ in first }))
+                                }, uniquingKeysWith: { first, _ in first }),
                                 running: (0 ..< below(3)).map { _ in .init(lease: identifier(), trial: identifier(), attempt: int()) }))
         case 1: return .ready(.init(free: int()))
         case 2: return .fetch(.init(sha256: (0 ..< below(4)).map { _ in digest() }))

@@ -17,6 +17,50 @@ import Wire
         #expect(try WireMessage(frames: frames) == message)
     }
 
+    @Test func helloFilesAreOptional() throws {
+        // A worker from before per-file digests: no `files`.
+        let digest = String(repeating: "ab", count: 32)
+        let old = #"{"datasets":{"mnist":"\#(digest)"},"host":"h","running":[],"slots":1,"threads":1,"v":1,"worker":"w"}"#
+        let message = try WireMessage(frames: [Array("HELLO".utf8), Array(old.utf8)])
+        guard case .hello(let hello) = message else { Issue.record("not a HELLO"); return }
+        #expect(hello.files == nil)
+        #expect(hello.fingerprint(of: "mnist") == DatasetFingerprint(combined: digest))
+        #expect(hello.fingerprint(of: "cifar10") == nil)
+        #expect(try message.frames()[1] == Array(old.utf8))
+    }
+
+    @Test func helloCarriesEachFilesDigest() throws {
+        let files = ["t10k-labels-idx1-ubyte": String(repeating: "1", count: 64), "train-images-idx3-ubyte": String(repeating: "2", count: 64)]
+        let fingerprint = DatasetFingerprint(combined: String(repeating: "0", count: 64), files: files)
+        let hello = WireMessage.Hello(worker: "w", host: "h", slots: 1, threads: 1, fingerprints: ["mnist": fingerprint])
+        let frames = try WireMessage.hello(hello).frames()
+        let header = String(decoding: frames[1], as: UTF8.self)
+        #expect(header.contains(#""files":{"mnist":{"t10k-labels-idx1-ubyte":"\#(files["t10k-labels-idx1-ubyte"]!)","train-images-idx3-ubyte":"\#(files["train-images-idx3-ubyte"]!)"}},"host""#))
+        guard case .hello(let decoded) = try WireMessage(frames: frames) else { Issue.record("not a HELLO"); return }
+        #expect(decoded == hello)
+        #expect(decoded.fingerprint(of: "mnist") == fingerprint)
+    }
+
+    @Test func badFileDigestsAreMalformed() {
+        let digest = String(repeating: "ab", count: 32)
+        func outcome(_ files: String) -> String {
+            let header = #"{"datasets":{"mnist":"\#(digest)"},"files":\#(files),"host":"","running":[],"slots":1,"threads":1,"v":1,"worker":"w"}"#
+            do {
+                _ = try WireMessage(frames: [Array("HELLO".utf8), Array(header.utf8)])
+                return "decoded"
+            } catch {
+                return error.reason
+            }
+        }
+        #expect(outcome(#"{"mnist":{"f":"\#(digest)"}}"#) == "decoded")
+        #expect(outcome("null") == "decoded")
+        #expect(outcome(#"{"mnist":{"f":"ABC"}}"#) == "malformed-header")
+        #expect(outcome(#"{"mnist":["f"]}"#) == "malformed-header")
+        #expect(outcome(#"[]"#) == "malformed-header")
+        #expect(outcome(#"{"mnist":{"\u0001":"\#(digest)"}}"#) == "invalid-field")
+        #expect(outcome(#"{"":{}}"#) == "invalid-field")
+    }
+
     @Test func routedFramesCarryThePeerFirst() throws {
         let peer = PeerID(Array("worker-1".utf8))
         let routed = try WireMessage.heartbeat.frames(to: peer)

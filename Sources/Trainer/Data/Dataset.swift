@@ -104,14 +104,6 @@ public final class Dataset: Sendable {
     /// The IDX files of a dataset, in the order the fingerprint hashes them.
     static let idxFileNames = ["train", "t10k"].flatMap { ["\($0)-images-idx3-ubyte", "\($0)-labels-idx1-ubyte"] }
 
-    /// A format's files, in the order the fingerprint hashes them.
-    static func fileNames(of format: DatasetInfo.Format) -> [String] {
-        switch format {
-        case .idx: idxFileNames
-        case .cifar10Binary: CIFAR10File.fileNames
-        }
-    }
-
     /// The compressed file if present, else the plain one (named in errors if neither is).
     static func locate(folder: String, name: String) -> String {
         let base = folder.hasSuffix("/") ? folder + name : folder + "/" + name

@@ -7,6 +7,9 @@ public enum SocketEvent: Sendable {
     /// (`isPeerQueueFull`), more than `maxQueuedPerSocket` messages wait for the socket,
     /// or the socket thread owns no socket of that name.
     case undeliverable(SocketID, [[UInt8]], WireError)
+    /// A connection of a socket whose `SocketSpec.monitor` asks for it was made, lost,
+    /// or passed or failed its handshake.
+    case connection(SocketID, ConnectionEvent)
     /// The socket thread met an error it cannot go on from; the stream ends after this.
     case failed(WireError)
 }

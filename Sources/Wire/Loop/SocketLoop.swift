@@ -19,8 +19,15 @@ final class SocketLoop {
     /// writable without poll saying so.
     private static let retryInterval: Duration = .milliseconds(5)
 
+    /// The PAIR socket a monitored socket's events arrive on.
+    private struct Monitor {
+        let id: SocketID
+        let socket: Socket
+    }
+
     private let wakeReceiver: Socket
     private var entries: [Entry] = []
+    private var monitors: [Monitor] = []
     private let indexByID: [SocketID: Int]
     private let maxQueuedPerSocket: Int
     private let mailbox: Mailbox
@@ -38,6 +45,14 @@ final class SocketLoop {
         for spec in specs {
             let socket = try Socket(spec.type, context: context)
             for option in spec.options { try socket.set(option) }
+            if !spec.monitor.isEmpty {
+                // Before connecting, so that the first connection's events are not missed.
+                let endpoint = "inproc://lottery.monitor.\(spec.id).\(UInt64.random(in: 0 ... .max))"
+                try socket.monitor(endpoint, events: spec.monitor)
+                let monitor = try Socket(.pair, context: context)
+                try monitor.connect(endpoint)
+                monitors.append(Monitor(id: spec.id, socket: monitor))
+            }
             for endpoint in spec.bind { try socket.bind(endpoint) }
             if !spec.bind.isEmpty { endpoints[spec.id] = try socket.lastEndpoint }
             for endpoint in spec.connect { try socket.connect(endpoint) }
@@ -52,6 +67,7 @@ final class SocketLoop {
     func run() {
         defer {
             for entry in entries { entry.socket.close() }
+            for monitor in monitors { monitor.socket.close() }
             wakeReceiver.close()
             mailbox.close()
             continuation.finish()
@@ -71,6 +87,7 @@ final class SocketLoop {
             items.append(PollItem(entry.socket, events: entry.hasQueued ? [.readable, .writable] : .readable))
             anyQueued = anyQueued || entry.hasQueued
         }
+        for monitor in monitors { items.append(PollItem(monitor.socket)) }
         let found = try Socket.poll(items, timeout: anyQueued ? Self.retryInterval : nil)
 
         if found[0].contains(.readable) {
@@ -86,6 +103,11 @@ final class SocketLoop {
         }
         for index in entries.indices where found[index + 1].contains(.readable) {
             try receive(at: index)
+        }
+        for (index, monitor) in monitors.enumerated() where found[entries.count + 1 + index].contains(.readable) {
+            while let frames = try monitor.socket.tryReceive() {
+                if let event = ConnectionEvent(frames: frames) { continuation.yield(.connection(monitor.id, event)) }
+            }
         }
         for index in entries.indices where entries[index].hasQueued {
             try flush(at: index)

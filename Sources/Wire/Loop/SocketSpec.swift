@@ -19,18 +19,22 @@ public struct SocketSpec: Sendable {
     /// Endpoints to bind, in order; wildcard ports are read back in `SocketThread.endpoints`.
     public var bind: [String]
     public var connect: [String]
+    /// Connection events to report as `SocketEvent.connection` (libzmq's socket monitor);
+    /// empty for none.
+    public var monitor: ConnectionEvents
     /// Runs on the socket thread for every message received on this socket. It must be
     /// quick: the thread serves every socket.
     public var handler: @Sendable ([[UInt8]]) -> Handling
 
     public init(_ id: SocketID, _ type: SocketType, options: [SocketOption] = [],
-                bind: [String] = [], connect: [String] = [],
+                bind: [String] = [], connect: [String] = [], monitor: ConnectionEvents = [],
                 handler: @escaping @Sendable ([[UInt8]]) -> Handling = { _ in .forward }) {
         self.id = id
         self.type = type
         self.options = options
         self.bind = bind
         self.connect = connect
+        self.monitor = monitor
         self.handler = handler
     }
 }

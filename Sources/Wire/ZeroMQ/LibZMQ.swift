@@ -192,6 +192,16 @@ enum LibZMQ {
         throw .library(code: code, text: errorText(code), operation: "zmq_poll")
     }
 
+    // MARK: monitoring
+
+    /// Makes libzmq report `events` (a mask of `ZMQ_EVENT_*`) of `socket` as two-frame
+    /// messages on a PAIR socket it binds at `endpoint` (an `inproc://` address).
+    static func monitor(_ socket: Handle, endpoint: String, events: Int32) throws(WireError) {
+        guard zmq_socket_monitor(socket, endpoint, events) == 0 else {
+            throw lastError("zmq_socket_monitor(\(endpoint))")
+        }
+    }
+
     // MARK: CURVE
 
     /// A new CURVE key pair as Z85 text (40 characters each).

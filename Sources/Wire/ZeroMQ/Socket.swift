@@ -125,3 +125,12 @@ public final class Socket {
 
 @available(*, unavailable, message: "libzmq sockets are not thread-safe; keep each on one thread")
 extension Socket: Sendable {}
+
+extension Socket {
+    /// Makes libzmq report `events` of this socket's connections on a PAIR socket bound at
+    /// `endpoint` (`inproc://…`); connect a `.pair` socket there and read them with
+    /// `ConnectionEvent(frames:)`. Call before `connect`, so that no event is missed.
+    public func monitor(_ endpoint: String, events: ConnectionEvents) throws(WireError) {
+        try LibZMQ.monitor(liveHandle("monitor"), endpoint: endpoint, events: events.rawValue)
+    }
+}

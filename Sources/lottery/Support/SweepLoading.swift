@@ -14,11 +14,11 @@ func loadSweep(_ path: String) throws -> Sweep {
     }
 }
 
-/// Fingerprints of the sweep's datasets that are on this machine.
-func localFingerprints(_ plan: Plan) -> [String: String] {
-    var fingerprints: [String: String] = [:]
+/// Fingerprints of the sweep's datasets that are on this machine, with each file's digest.
+func localFingerprints(_ plan: Plan) -> [String: DatasetFingerprint] {
+    var fingerprints: [String: DatasetFingerprint] = [:]
     for spec in Set(plan.trials.map { DataSpec(dataset: $0.recipe.data.dataset, path: $0.recipe.data.path) }) {
-        if let fingerprint = Dataset.fingerprint(of: spec) { fingerprints[spec.dataset] = fingerprint }
+        if let fingerprint = try? Dataset.fileFingerprints(of: spec) { fingerprints[spec.dataset] = fingerprint }
     }
     return fingerprints
 }

@@ -184,6 +184,12 @@ struct JSONFields {
         try JSONRead.object(try value(key, "an object"), path.child(key))
     }
 
+    /// An optional object member: nil when absent or null.
+    func optionalFields(_ key: String) throws(DecodeError) -> JSONFields? {
+        guard let value = optionalValue(key) else { return nil }
+        return try JSONRead.object(value, path.child(key))
+    }
+
     /// The elements of an array member, each with its path.
     func array(_ key: String) throws(DecodeError) -> (elements: [JSONValue], path: FieldPath) {
         let elements = try JSONRead.array(try value(key, "an array"), path, path.describing(key))
