@@ -37,7 +37,10 @@ enum HandshakeFailure: CustomStringConvertible {
         case .brokenOff(let endpoint, let times, let curve):
             let count = times == 1 ? "" : " \(times) times in a row"
             guard let curve else {
-                return "the coordinator at \(endpoint) closed the connection during the handshake\(count)"
+                // A CURVE coordinator often hangs up on a plain worker before libzmq can
+                // report the mechanism mismatch, so say what that would need.
+                return "the coordinator at \(endpoint) closed the connection during the handshake\(count): if it uses "
+                    + "CURVE, give this worker --key and --coordinator-key (docs/SECURITY.md)"
             }
             return "the coordinator at \(endpoint) closed the connection during the CURVE handshake\(count): is "
                 + "--coordinator-key its public key? This worker expects \(curve.coordinatorKey.z85.prefix(8))…"

@@ -34,8 +34,14 @@ import Testing
         }
         #expect(cluster.log("coordinator").contains(named), "\(cluster.log("coordinator"))")
         #expect(try cluster.journal().trials().allSatisfy { $0.state == .pending && $0.worker == nil })
-        // `lottery status` shows it too.
-        #expect(try await cluster.runToEnd(["status", cluster.folder + "/runs/data-differs"], log: "status") == 0)
+        // `lottery status` shows it too, once the coordinator's next group commit has
+        // journaled it (the REJECT does not wait for that).
+        let deadline = ContinuousClock.now + .seconds(30)
+        repeat {
+            #expect(try await cluster.runToEnd(["status", cluster.folder + "/runs/data-differs"], log: "status") == 0)
+            if cluster.log("status").contains("rejected worker odd-") { break }
+            try await Task.sleep(for: .milliseconds(200))
+        } while ContinuousClock.now < deadline
         #expect(cluster.log("status").contains("rejected worker odd-"), "\(cluster.log("status"))")
         #expect(cluster.log("status").contains(named), "\(cluster.log("status"))")
         cluster.killCoordinator()

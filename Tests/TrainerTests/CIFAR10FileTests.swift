@@ -108,7 +108,8 @@ final class CIFAR10FileTests {
         let training = TrainingSpec(optimizer: .adam(1e-3), batchSize: 10, length: .iterations(3), evalEvery: 3)
         let recipe = TrialRecipe(model: model, data: DataSpec(dataset: "cifar10", path: folder), training: training, seed: 1)
         let outcome = try TrialRunner.run(recipe, inputs: TrialInputs(), dataset: dataset)
-        #expect(outcome.evaluations.count == 4)
+        // Training sample, validation and test at iterations 0 and 3.
+        #expect(outcome.evaluations.count == 6)
         #expect(outcome.summary.finalTestLoss.isFinite)
     }
 }
