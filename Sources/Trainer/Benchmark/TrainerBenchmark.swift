@@ -60,7 +60,10 @@ public struct TrainerBenchmark {
 
     /// Samples per second if a step were its matrix products only: the `sgemm`
     /// calls of one recorded training step, with the same shapes and strides,
-    /// replayed `steps` times on scratch buffers, and nothing else.
+    /// replayed `steps` times on scratch buffers, and nothing else. They are
+    /// replayed one after another with OpenBLAS's own threads (`BLAS.threads`):
+    /// with more than one thread, training runs convolutions' products in lanes
+    /// instead, which can beat this.
     public func gemmThroughput(steps: Int) throws -> Double {
         let calls = try recordedStep()
         func elements(_ call: GEMMRecorder.Call) -> (a: Int, b: Int, c: Int) {

@@ -54,11 +54,17 @@ final class GEMMRecorder {
     /// Set only by a benchmark on its own thread while nothing else trains.
     nonisolated(unsafe) static var active: GEMMRecorder?
 
-    /// The products `body` makes.
+    /// The products `body` makes, made on one thread: with one training thread,
+    /// convolutions run one lane, so no two products are recorded at once.
     static func record(_ body: () throws -> Void) rethrows -> [Call] {
         let recorder = GEMMRecorder()
+        let threads = BLAS.threads
+        BLAS.threads = 1
         active = recorder
-        defer { active = nil }
+        defer {
+            active = nil
+            BLAS.threads = threads
+        }
         try body()
         return recorder.calls
     }
