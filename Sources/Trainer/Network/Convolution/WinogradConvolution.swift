@@ -71,30 +71,50 @@ final class WinogradConvolution: ConvolutionKernel {
         }
     }
 
-    func forward(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
-                 rows: Int, training: Bool) {
-        transformKernels(weight)
-        let g = geometry
+    /// The sizes of one chunk's transformed matrices.
+    struct ChunkLayout {
+        var tiles: Int
+        var inputStride: Int
+        var outputStride: Int
+    }
+
+    /// Splits `rows` examples between lanes, and each lane's share into chunks:
+    /// `body(workspace, first example, examples, layout)` for every chunk, after
+    /// `starting(workspace)` once per lane. Returns the lanes' workspaces.
+    @discardableResult
+    private func forEachChunk(rows: Int, starting: (WinogradWorkspace) -> Void = { _ in },
+                              _ body: (WinogradWorkspace, Int, Int, ChunkLayout) -> Void) -> ArraySlice<WinogradWorkspace> {
         let ranges = ranges(rows: rows)
         let lanes = workspaces(ranges.count)
         Lanes.run(ranges.count) { lane in
-            let w = lanes[lane]
+            let workspace = lanes[lane]
+            starting(workspace)
             var first = ranges[lane].lowerBound
             while first < ranges[lane].upperBound {
                 let count = min(chunk, ranges[lane].upperBound - first)
                 let tiles = count * tilesPerExample
-                let inputStride = Self.planeStride(rows: g.inputChannels, tiles: tiles)
-                let outputStride = Self.planeStride(rows: g.outputChannels, tiles: tiles)
-                transformInput(x + first * g.input.features, examples: count, into: w)
-                for xi in 0..<16 {
-                    BLAS.gemm(m: g.outputChannels, n: tiles, k: g.inputChannels,
-                              a: kernels.pointer + xi * g.outputChannels * g.inputChannels, lda: g.inputChannels,
-                              b: w.inputTiles.pointer + xi * inputStride, ldb: tiles,
-                              c: w.products.pointer + xi * outputStride, ldc: tiles)
-                }
-                transformOutput(from: w, into: y + first * g.outputChannels * g.plane, examples: count)
+                body(workspace, first, count,
+                     ChunkLayout(tiles: tiles, inputStride: Self.planeStride(rows: geometry.inputChannels, tiles: tiles),
+                                 outputStride: Self.planeStride(rows: geometry.outputChannels, tiles: tiles)))
                 first += count
             }
+        }
+        return lanes
+    }
+
+    func forward(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                 rows: Int, training: Bool) {
+        transformKernels(weight)
+        let g = geometry
+        forEachChunk(rows: rows) { w, first, count, chunk in
+            transformInput(x + first * g.input.features, examples: count, into: w)
+            for xi in 0..<16 {
+                BLAS.gemm(m: g.outputChannels, n: chunk.tiles, k: g.inputChannels,
+                          a: kernels.pointer + xi * g.outputChannels * g.inputChannels, lda: g.inputChannels,
+                          b: w.inputTiles.pointer + xi * chunk.inputStride, ldb: chunk.tiles,
+                          c: w.products.pointer + xi * chunk.outputStride, ldc: chunk.tiles)
+            }
+            transformOutput(from: w, into: y + first * g.outputChannels * g.plane, examples: count)
         }
     }
 
@@ -104,36 +124,24 @@ final class WinogradConvolution: ConvolutionKernel {
         // U from the forward pass of these rows is still in `kernels`.
         let g = geometry
         let pair = g.outputChannels * g.inputChannels
-        let ranges = ranges(rows: rows)
-        let lanes = workspaces(ranges.count)
-        Lanes.run(ranges.count) { lane in
-            let w = lanes[lane]
-            w.kernelGradients.fill(0)
-            var first = ranges[lane].lowerBound
-            while first < ranges[lane].upperBound {
-                let count = min(chunk, ranges[lane].upperBound - first)
-                let tiles = count * tilesPerExample
-                let inputStride = Self.planeStride(rows: g.inputChannels, tiles: tiles)
-                let outputStride = Self.planeStride(rows: g.outputChannels, tiles: tiles)
-                transformInput(x + first * g.input.features, examples: count, into: w)
-                transformOutputGradient(dy + first * g.outputChannels * g.plane, examples: count, into: w)
+        let lanes = forEachChunk(rows: rows, starting: { $0.kernelGradients.fill(0) }) { w, first, count, chunk in
+            transformInput(x + first * g.input.features, examples: count, into: w)
+            transformOutputGradient(dy + first * g.outputChannels * g.plane, examples: count, into: w)
+            for xi in 0..<16 {
+                BLAS.gemm(transposeB: true, m: g.outputChannels, n: g.inputChannels, k: chunk.tiles,
+                          a: w.products.pointer + xi * chunk.outputStride, lda: chunk.tiles,
+                          b: w.inputTiles.pointer + xi * chunk.inputStride, ldb: chunk.tiles,
+                          beta: 1, c: w.kernelGradients.pointer + xi * pair, ldc: g.inputChannels)
+            }
+            if let dx {
+                // ∂V overwrites V, which this chunk no longer needs.
                 for xi in 0..<16 {
-                    BLAS.gemm(transposeB: true, m: g.outputChannels, n: g.inputChannels, k: tiles,
-                              a: w.products.pointer + xi * outputStride, lda: tiles,
-                              b: w.inputTiles.pointer + xi * inputStride, ldb: tiles,
-                              beta: 1, c: w.kernelGradients.pointer + xi * pair, ldc: g.inputChannels)
+                    BLAS.gemm(transposeA: true, m: g.inputChannels, n: chunk.tiles, k: g.outputChannels,
+                              a: kernels.pointer + xi * pair, lda: g.inputChannels,
+                              b: w.products.pointer + xi * chunk.outputStride, ldb: chunk.tiles,
+                              c: w.inputTiles.pointer + xi * chunk.inputStride, ldc: chunk.tiles)
                 }
-                if let dx {
-                    // ∂V overwrites V, which this chunk no longer needs.
-                    for xi in 0..<16 {
-                        BLAS.gemm(transposeA: true, m: g.inputChannels, n: tiles, k: g.outputChannels,
-                                  a: kernels.pointer + xi * pair, lda: g.inputChannels,
-                                  b: w.products.pointer + xi * outputStride, ldb: tiles,
-                                  c: w.inputTiles.pointer + xi * inputStride, ldc: tiles)
-                    }
-                    transformInputGradient(from: w, into: dx + first * g.input.features, examples: count)
-                }
-                first += count
+                transformInputGradient(from: w, into: dx + first * g.input.features, examples: count)
             }
         }
         // The lanes' ∂U summed into the first lane's.
