@@ -86,6 +86,6 @@ let package = Package(
         .testTarget(name: "SweepPlanTests", dependencies: ["SweepPlan"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "SweepPlan", "CZlib", "CFloatControl"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "SweepPlan"]),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker"]),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Trainer", "Wire", "SweepPlan"]),
     ]
 )
