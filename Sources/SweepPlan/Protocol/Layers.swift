@@ -150,6 +150,41 @@ extension ModelSpec {
         return shapes
     }
 
+    /// Multiply-adds of one example's forward pass through the convolutions (3×3
+    /// and 1×1 shortcuts) on an input of shape `[channels, height, width]`: the
+    /// bulk of a conv net's work, for sizing benchmarks.
+    public func convolutionMultiplyAdds(input: [Int]) -> Int {
+        guard input.count == 3 else { return 0 }
+        var channels = input[0], height = input[1], width = input[2]
+        var total = 0
+        for layer in layers {
+            switch layer {
+            case .conv3x3(let out):
+                total += 9 * channels * out * height * width
+                channels = out
+            case .convBN(let out, let stride):
+                height = Self.strided(height, stride)
+                width = Self.strided(width, stride)
+                total += 9 * channels * out * height * width
+                channels = out
+            case .residualBlock(let out, let stride):
+                let projects = Self.residualBlockHasProjection(inputChannels: channels, channels: out, stride: stride)
+                height = Self.strided(height, stride)
+                width = Self.strided(width, stride)
+                total += (9 * channels * out + 9 * out * out + (projects ? channels * out : 0)) * height * width
+                channels = out
+            case .maxPool2x2:
+                height /= 2
+                width /= 2
+            case .globalAveragePool, .dense:
+                return total
+            case .dropout:
+                break
+            }
+        }
+        return total
+    }
+
     /// The output size of a 3×3 convolution with one pixel of padding (or a 1×1
     /// one without) at `stride` along a side of `size`: ⌈size / stride⌉.
     public static func strided(_ size: Int, _ stride: Int) -> Int {

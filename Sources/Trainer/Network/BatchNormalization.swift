@@ -194,24 +194,46 @@ extension BatchNormalization {
     static func affine(_ z: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                        adding residual: UnsafePointer<Float>?, count: Int,
                        coefficient: Float, offset: Float, relu: Bool) {
+        // The stdlib's `pointwiseMax` on SIMD vectors is a generic call per vector
+        // here (it took 19% of a ResNet step); a masked replace vectorizes.
         var i = 0
-        let floor = relu ? Float(0) : -.infinity
-        if let residual {
+        switch (residual, relu) {
+        case (let residual?, true):
             while i + 8 <= count {
-                store(pointwiseMax(load(z, i) * coefficient + offset + load(residual, i), Lane(repeating: floor)), y, i)
+                let v = load(z, i) * coefficient + offset + load(residual, i)
+                store(v.replacing(with: 0, where: v .< 0), y, i)
                 i += 8
             }
             while i < count {
-                y[i] = max(z[i] * coefficient + offset + residual[i], floor)
+                y[i] = max(z[i] * coefficient + offset + residual[i], 0)
                 i += 1
             }
-        } else {
+        case (let residual?, false):
             while i + 8 <= count {
-                store(pointwiseMax(load(z, i) * coefficient + offset, Lane(repeating: floor)), y, i)
+                store(load(z, i) * coefficient + offset + load(residual, i), y, i)
                 i += 8
             }
             while i < count {
-                y[i] = max(z[i] * coefficient + offset, floor)
+                y[i] = z[i] * coefficient + offset + residual[i]
+                i += 1
+            }
+        case (nil, true):
+            while i + 8 <= count {
+                let v = load(z, i) * coefficient + offset
+                store(v.replacing(with: 0, where: v .< 0), y, i)
+                i += 8
+            }
+            while i < count {
+                y[i] = max(z[i] * coefficient + offset, 0)
+                i += 1
+            }
+        case (nil, false):
+            while i + 8 <= count {
+                store(load(z, i) * coefficient + offset, y, i)
+                i += 8
+            }
+            while i < count {
+                y[i] = z[i] * coefficient + offset
                 i += 1
             }
         }

@@ -110,7 +110,19 @@ final class Im2colConvolution: ConvolutionKernel {
         }
     }
 
-    /// `lower` for any kernel size and stride, one output pixel at a time.
+    /// The output columns whose tap `kx` lands inside a row of width `w`: [lo, hi).
+    @inline(__always)
+    private static func columns(tap kx: Int, geometry g: ConvolutionGeometry) -> Range<Int> {
+        let s = g.stride, p = g.padding, ow = g.output.width
+        // ix = ox·s + kx − p must lie in [0, w) (integer division truncates towards
+        // zero, so a negative numerator is handled apart).
+        let lo = max(0, (p - kx + s - 1) / s)
+        let last = g.width - 1 - kx + p
+        let hi = last < 0 ? 0 : min(ow, last / s + 1)
+        return lo..<max(lo, hi)
+    }
+
+    /// `lower` for any kernel size and stride: strided copies of the rows.
     private static func gather(_ x: UnsafePointer<Float>, into cols: UnsafeMutablePointer<Float>,
                                geometry g: ConvolutionGeometry) {
         let h = g.height, w = g.width, k = g.kernelSize, s = g.stride, p = g.padding
@@ -120,6 +132,7 @@ final class Im2colConvolution: ConvolutionKernel {
             for ky in 0..<k {
                 for kx in 0..<k {
                     let target = cols + ((c * k + ky) * k + kx) * oh * ow
+                    let inside = columns(tap: kx, geometry: g)
                     for oy in 0..<oh {
                         let iy = oy * s + ky - p
                         let line = target + oy * ow
@@ -127,11 +140,10 @@ final class Im2colConvolution: ConvolutionKernel {
                             line.update(repeating: 0, count: ow)
                             continue
                         }
-                        let sourceRow = source + iy * w
-                        for ox in 0..<ow {
-                            let ix = ox * s + kx - p
-                            line[ox] = ix >= 0 && ix < w ? sourceRow[ix] : 0
-                        }
+                        let sourceRow = source + iy * w + kx - p
+                        for ox in 0..<inside.lowerBound { line[ox] = 0 }
+                        for ox in inside { line[ox] = sourceRow[ox * s] }
+                        for ox in inside.upperBound..<ow { line[ox] = 0 }
                     }
                 }
             }
@@ -148,15 +160,13 @@ final class Im2colConvolution: ConvolutionKernel {
             for ky in 0..<k {
                 for kx in 0..<k {
                     let source = cols + ((c * k + ky) * k + kx) * oh * ow
+                    let inside = columns(tap: kx, geometry: g)
                     for oy in 0..<oh {
                         let iy = oy * s + ky - p
                         guard iy >= 0, iy < h else { continue }
                         let line = source + oy * ow
-                        let targetRow = target + iy * w
-                        for ox in 0..<ow {
-                            let ix = ox * s + kx - p
-                            if ix >= 0 && ix < w { targetRow[ix] += line[ox] }
-                        }
+                        let targetRow = target + iy * w + kx - p
+                        for ox in inside { targetRow[ox * s] += line[ox] }
                     }
                 }
             }
