@@ -83,19 +83,19 @@ struct TrainingLoopTests {
     /// Real data: the paper's ResNet-18 with its own optimizer (SGD with momentum
     /// 0.9 at lr 0.1, weight decay 1e-4, batch normalization in every layer) on a
     /// slice of Fashion-MNIST: single-channel 28×28 images, which its stages take to
-    /// 14×14 and 7×7. 100 iterations at batch 32 instead of 128, to keep it short.
+    /// 14×14 and 7×7. 100 iterations at batch 24 instead of 128, to keep it short.
     @Test func resnetEighteenLearnsFashionMNIST() throws {
         let spec = DataSpec(dataset: "fashion-mnist", path: fashionMNISTFolder)
-        let dataset = try fashionMNISTSlice(train: 4_000, test: 500, validation: 500)
+        let dataset = try fashionMNISTSlice(train: 3_400, test: 400, validation: 400)
         var training = Preset.resnet18.training
-        training.batchSize = 32
+        training.batchSize = 24
         training.length = .iterations(100)
         training.evalEvery = 100
         let recipe = TrialRecipe(model: Preset.resnet18.model, data: spec, training: training, seed: 0)
         let outcome = try TrialRunner.run(recipe, inputs: TrialInputs(), dataset: dataset)
         let first = outcome.evaluations.first { $0.split == .test }!
         #expect(first.accuracy < 0.3)
-        #expect(outcome.summary.finalTestAccuracy > 0.65)
+        #expect(outcome.summary.finalTestAccuracy > 0.6)  // 0.70 here (Prescott kernel), from 0.105
         // Projections follow their block's two convolutions, named after the first.
         #expect(outcome.summary.layers.map(\.name) == ["conv1", "conv2", "conv3", "conv4", "conv5", "conv6", "conv7",
                                                        "conv8", "conv9", "conv8.shortcut", "conv10", "conv11", "conv12",
