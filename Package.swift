@@ -87,6 +87,6 @@ let package = Package(
         .testTarget(name: "SweepPlanTests", dependencies: ["SweepPlan"], exclude: ["FuzzCorpus"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "SweepPlan", "CZlib", "CFloatControl"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "SweepPlan"], exclude: ["FuzzCorpus"]),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker"]),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Trainer", "Wire", "SweepPlan"]),
     ]
 )

@@ -5,7 +5,8 @@ import Wire
 /// The trainer's masks and weights as protocol artifacts, and back. The layout
 /// (tensor order and sizes) comes from the model, so the bytes carry no names.
 enum ArtifactCoding {
-    /// Names and sizes of a model's tensors: every parameter, and the prunable ones.
+    /// Names and sizes of a model's tensors: every parameter followed by its
+    /// running statistics (what `Weights` holds), and the prunable ones.
     struct Layout {
         var parameters: [(name: String, count: Int)]
         var prunable: [(name: String, kind: LayerKind, count: Int)]
@@ -13,7 +14,7 @@ enum ArtifactCoding {
         init(model: ModelSpec, dataset: Dataset) throws {
             let network = try Network(model: model, inputShape: dataset.info.inputShape,
                                       classes: dataset.info.classes, capacity: 1)
-            parameters = network.parameters.map { ($0.name, $0.count) }
+            parameters = network.parameters.map { ($0.name, $0.count) } + network.state.map { ($0.name, $0.count) }
             prunable = network.weights.map { ($0.layerName, $0.kind ?? .fc, $0.count) }
         }
     }

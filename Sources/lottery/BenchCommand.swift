@@ -23,11 +23,17 @@ struct TrainerBench: ParsableCommand {
     @Option(help: "The preset to train: \(Preset.all.map(\.name).joined(separator: ", ")).")
     var model = Preset.lenet300100.name
 
-    @Option(help: "Timed training steps per measurement (default: 3000 for lenet-300-100, 30 for conv presets).")
+    @Option(help: """
+        Timed training steps per measurement (default: 3000 for lenet-300-100; for conv presets 30, \
+        fewer for the large ones: about 500 GFLOP of products, at least 3).
+        """)
     var steps: Int?
 
-    @Option(help: "Untimed steps before each measurement (default: 300, or 5 for conv presets).")
+    @Option(help: "Untimed steps before each measurement (default: 300, or 5 for conv presets, 2 for the large ones).")
     var warmup: Int?
+
+    @Flag(inversion: .prefixedNo, help: "Conv presets: also time im2col everywhere, to compare with Winograd.")
+    var compareIm2col = true
 
     @Option(help: "Measurements per figure; the median is printed.")
     var repeats = 3
@@ -42,8 +48,19 @@ struct TrainerBench: ParsableCommand {
     var threads = 1
 
     private var isMLP: Bool { Preset.named(model)?.model.isMultilayerPerceptron ?? true }
-    private var timedSteps: Int { steps ?? (isMLP ? 3_000 : 30) }
-    private var warmupSteps: Int { warmup ?? (isMLP ? 300 : 5) }
+    /// Multiply-adds of one example's forward pass through the preset's
+    /// convolutions on CIFAR-10: what sizes the default number of steps.
+    private var convolutionWork: Double {
+        guard let preset = Preset.named(model) else { return 0 }
+        return Double(preset.model.convolutionMultiplyAdds(input: DatasetInfo.cifar10.inputShape))
+            * Double(preset.training.batchSize)
+    }
+    /// 30 steps, or as many as make about 500 GFLOP of training products (3 × the
+    /// forward's), at least 3: VGG-19 at batch 64 does 150 GFLOP a step.
+    private var timedSteps: Int {
+        steps ?? (isMLP ? 3_000 : max(3, min(30, Int(500e9 / max(6 * convolutionWork, 1)))))
+    }
+    private var warmupSteps: Int { warmup ?? (isMLP ? 300 : timedSteps < 30 ? 2 : 5) }
 
     func validate() throws {
         guard Preset.named(model) != nil else {
@@ -120,37 +137,79 @@ struct TrainerBench: ParsableCommand {
         print(String(format: "Peak resident memory of a process training on Fashion-MNIST: %.0f MB", Double(peak) / 1e6))
     }
 
-    /// Conv presets: Winograd (the default) against im2col, each next to its own GEMMs.
+    /// Conv presets: training with the default convolutions (Winograd where it
+    /// pays) next to the time of the same step's GEMMs alone, against im2col
+    /// everywhere, and evaluation; then what one paper-length trial takes.
     private func runConvolutional(_ preset: Preset, dataset: Dataset) throws {
         let steps = timedSteps, warmup = warmupSteps
+        let batch = preset.training.batchSize
         let fast = TrainerBenchmark(model: preset.model, training: preset.training, dataset: dataset)
         let lowered = TrainerBenchmark(model: preset.model, training: preset.training, dataset: dataset,
                                        convolutions: .im2col)
-        print("lottery bench trainer: \(preset.name), batch \(preset.training.batchSize), Adam, "
+        print("lottery bench trainer: \(preset.name), batch \(batch), \(preset.training.optimizer.kind.rawValue), "
               + "CIFAR-10-shaped random data (3×32×32)")
         print("OpenBLAS kernel \(BLAS.coreName); denormals flushed to zero in training threads")
-        print("\(steps) timed steps after \(warmup) warm-up per measurement; medians of \(repeats); samples/s")
-        print(String(format: "GEMM work per step: %.2f GFLOP with Winograd, %.2f GFLOP with im2col",
+        print("\(steps) timed steps after \(warmup) warm-up per measurement; medians of \(repeats)")
+        print(String(format: "GEMM work per step: %.2f GFLOP with Winograd where it pays, %.2f GFLOP with im2col",
                      try fast.gemmFlopsPerStep() / 1e9, try lowered.gemmFlopsPerStep() / 1e9))
         print("")
-        let table = TextTable(columns: ["threads", "Winograd GEMMs", "Winograd", "outside GEMMs",
-                                        "im2col GEMMs", "im2col", "Winograd/im2col"], minimumWidth: 9)
+        var columns = ["threads", "samples/s", "ms/step", "GEMMs ms/step", "outside GEMMs"]
+        if compareIm2col { columns += ["im2col samples/s", "Winograd/im2col"] }
+        columns += ["eval samples/s"]
+        let table = TextTable(columns: columns, minimumWidth: 9)
         print(table.header)
+        var rates: [(threads: Int, training: Double, evaluation: Double)] = []
         for threadCount in [1, 2] {
             BLAS.threads = threadCount
-            let fastGEMM = try median(repeats) { try fast.gemmThroughput(steps: steps) }
-            let fastRate = try median(repeats) { try fast.trainingThroughput(steps: steps, warmup: warmup, density: 1) }
-            let loweredGEMM = try median(repeats) { try lowered.gemmThroughput(steps: steps) }
-            let loweredRate = try median(repeats) {
-                try lowered.trainingThroughput(steps: steps, warmup: warmup, density: 1)
+            let rate = try median(repeats) { try fast.trainingThroughput(steps: steps, warmup: warmup, density: 1) }
+            let gemm = try median(repeats) { try fast.gemmThroughput(steps: steps) }
+            let evaluation = try median(repeats) { try fast.evaluationThroughput(passes: 1) }
+            var cells = [
+                "\(BLAS.threads)", format(rate), String(format: "%.0f", 1000 * Double(batch) / rate),
+                String(format: "%.0f", 1000 * Double(batch) / gemm), String(format: "%.0f%%", 100 * (1 - rate / gemm)),
+            ]
+            if compareIm2col {
+                let loweredRate = try median(repeats) {
+                    try lowered.trainingThroughput(steps: steps, warmup: warmup, density: 1)
+                }
+                cells += [format(loweredRate), String(format: "%.2f×", rate / loweredRate)]
             }
-            print(table.line([
-                "\(BLAS.threads)", format(fastGEMM), format(fastRate),
-                String(format: "%.0f%%", 100 * (1 - fastRate / fastGEMM)),
-                format(loweredGEMM), format(loweredRate), String(format: "%.2f×", fastRate / loweredRate),
-            ]))
+            cells += [format(evaluation)]
+            print(table.line(cells))
+            rates.append((threadCount, rate, evaluation))
+        }
+        print("")
+        let trial = PaperTrial(preset: preset)
+        print("One paper-length trial of \(preset.name): \(format(Double(trial.iterations))) iterations at batch \(batch), "
+              + "and \(format(Double(trial.examplesPerEvaluation))) examples (validation and test) evaluated at "
+              + "iteration 0 and every \(preset.training.evalEvery): \(trial.evaluations) evaluations")
+        let projection = TextTable(columns: ["threads", "training h", "evaluation h", "trial h"], minimumWidth: 9)
+        print(projection.header)
+        for rate in rates {
+            let training = Double(trial.iterations * batch) / rate.training / 3600
+            let evaluation = Double(trial.evaluations * trial.examplesPerEvaluation) / rate.evaluation / 3600
+            print(projection.line(["\(rate.threads)", String(format: "%.1f", training), String(format: "%.1f", evaluation),
+                                   String(format: "%.1f", training + evaluation)]))
         }
         print(String(format: "Peak resident memory: %.0f MB", Double(peakResidentBytes() ?? 0) / 1e6))
+    }
+
+    /// The length of one trial with the preset's paper protocol on its paper dataset.
+    private struct PaperTrial {
+        var iterations: Int
+        var evaluations: Int
+        var examplesPerEvaluation: Int
+
+        init(preset: Preset) {
+            let data = DataSpec(dataset: preset.paperDataset)
+            let info = DatasetInfo.named(preset.paperDataset) ?? .cifar10
+            let training = preset.training
+            iterations = training.length.iterations(trainExamples: info.trainExamples - data.validationSize,
+                                                    batchSize: training.batchSize)
+            // At 0, every evalEvery, and at the end if that is not one of them.
+            evaluations = 1 + iterations / training.evalEvery + (iterations % training.evalEvery == 0 ? 0 : 1)
+            examplesPerEvaluation = data.validationSize + info.testExamples
+        }
     }
 
     private func childRuns(count: Int, threads: Int) throws -> [(rate: Double, peakBytes: Int)] {

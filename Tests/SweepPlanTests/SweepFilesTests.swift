@@ -68,4 +68,48 @@ import Testing
         #expect(conv6.recipe.training.optimizer == .adam(3e-4))
         #expect(conv6.recipe.start == .prune(PruningSpec(rates: LayerRates(conv: 0.15, fc: 0.2, output: 0.1))))
     }
+
+    @Test func resnet18Cifar10HasThePapersThreeCurves() throws {
+        let plan = try Self.load("resnet18-cifar10.yaml")
+        #expect(plan.trials.allSatisfy { $0.recipe.model == Preset.resnet18.model })
+        #expect(plan.trials.allSatisfy { $0.recipe.data.dataset == "cifar10" && $0.iterations == 30_000 })
+        let dense = plan.trials.filter { $0.level == 0 }.map(\.recipe.training)
+        let curves = Set(dense.map { "\($0.optimizer.learningRate)/\($0.warmupIterations)" })
+        #expect(curves == ["0.1/0", "0.01/0", "0.03/20000"])
+        #expect(dense.allSatisfy { $0.optimizer.kind == .momentum && $0.optimizer.momentum == 0.9 && $0.batchSize == 128 })
+        #expect(dense.allSatisfy { $0.drops == [LearningRateDrop(iteration: 20_000, factor: 0.1),
+                                                LearningRateDrop(iteration: 25_000, factor: 0.1)] })
+        let ticket = try #require(plan.trials.first { $0.level == 1 && $0.branch == .ticket })
+        #expect(ticket.recipe.start == .prune(PruningSpec(scope: .global, rates: LayerRates(conv: 0.2))))
+        #expect(plan.chains.count == 15)
+    }
+
+    @Test func vgg19Cifar10HasThePapersThreeCurves() throws {
+        let plan = try Self.load("vgg19-cifar10.yaml")
+        #expect(plan.trials.allSatisfy { $0.recipe.model == Preset.vgg19.model && $0.iterations == 112_480 })
+        let dense = plan.trials.filter { $0.level == 0 }.map(\.recipe.training)
+        let curves = Set(dense.map { "\($0.optimizer.learningRate)/\($0.warmupIterations)" })
+        #expect(curves == ["0.1/0", "0.01/0", "0.1/10000"])
+        // Epochs 80 and 120 of 703 iterations (45,000 images at batch 64).
+        #expect(dense.allSatisfy { $0.drops.map(\.iteration) == [56_240, 84_360] && $0.batchSize == 64 })
+        let ticket = try #require(plan.trials.first { $0.level == 1 && $0.branch == .ticket })
+        #expect(ticket.recipe.start == .prune(PruningSpec(scope: .global, rates: LayerRates(conv: 0.2))))
+        // Global pruning of the conv layers only: 20% of 20,018,880 per round, the 5,120 fc weights kept.
+        #expect(abs(ticket.weightsRemaining - (0.8 * 20_018_880 + 5_120) / 20_024_000) < 1e-6)
+    }
+
+    @Test func warmupIsAnAxisThatCanBeZippedWithTheLearningRate() throws {
+        let plan = try makePlan("""
+            dataset: fashion-mnist
+            model: resnet-18
+            training: {lr: [0.1, 0.03], warmup: [0it, 2ep], length: 10ep}
+            zip: [training.lr, training.warmup]
+            levels: 1
+            """)
+        #expect(plan.axes.map(\.name) == ["training.lr", "training.warmup", "seeds"])
+        let dense = plan.trials.filter { $0.level == 0 }.map(\.recipe.training)
+        #expect(dense.map(\.optimizer.learningRate) == [0.1, 0.03])
+        // 2 epochs of Fashion-MNIST's 55,000 training images at batch 128.
+        #expect(dense.map(\.warmupIterations) == [0, 2 * 429])
+    }
 }

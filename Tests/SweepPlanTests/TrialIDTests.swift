@@ -56,6 +56,39 @@ import Testing
         #expect(TrialID(recipe: rewinding, parent: nil).rawValue == "030172d1b2fa4de2")
     }
 
+    /// The deeper presets' new layers as ids spell them: pinned from their first
+    /// version on, like the others.
+    @Test func resnetAndVGGCanonicalFormsArePinned() {
+        let resnet = TrialRecipe(model: Preset.resnet18.model, data: DataSpec(dataset: "cifar10"),
+                                 training: Preset.resnet18.training, seed: 0)
+        #expect(resnet.canonicalForm(parent: nil).text == """
+            model.layers=convbn3x3:16,residual:16,residual:16,residual:16,residual:32/s2,residual:32,residual:32,\
+            residual:64/s2,residual:64,residual:64,avgpool:global
+            data.dataset=cifar10
+            training.optimizer=momentum
+            training.learning_rate=0.1
+            training.weight_decay=0.0001
+            training.batch_size=128
+            training.length=30000it
+            training.lr_drops=20000*0.1,25000*0.1
+            seed=0
+
+            """)
+        #expect(TrialID(recipe: resnet, parent: nil).rawValue == "7b16832693381d6d")
+        var vgg = TrialRecipe(model: Preset.vgg19.model, data: DataSpec(dataset: "cifar10"),
+                              training: Preset.vgg19.training, seed: 0)
+        vgg.training.warmupIterations = 10_000
+        let vggLayers: String = """
+            model.layers=convbn3x3:64,convbn3x3:64,maxpool2x2,convbn3x3:128,convbn3x3:128,maxpool2x2,\
+            convbn3x3:256,convbn3x3:256,convbn3x3:256,convbn3x3:256,maxpool2x2,\
+            convbn3x3:512,convbn3x3:512,convbn3x3:512,convbn3x3:512,maxpool2x2,\
+            convbn3x3:512,convbn3x3:512,convbn3x3:512,convbn3x3:512,avgpool:global
+            """
+        #expect(vgg.canonicalForm(parent: nil).lines.first == vggLayers)
+        #expect(vgg.canonicalForm(parent: nil).lines.contains("training.warmup_iterations=10000"))
+        #expect(TrialID(recipe: vgg, parent: nil).rawValue == "047073dbe2dbfff6")
+    }
+
     @Test func idsFromASweepFileArePinned() throws {
         let plan = try makePlan("""
             dataset: fashion-mnist

@@ -2,31 +2,37 @@ import SweepPlan
 import Testing
 @testable import Trainer
 
-/// The fast convolutions against a naive one: a direct 3×3 "same" convolution
-/// written as loops, with its gradients written as loops too.
+/// The fast convolutions against a naive one: a direct convolution (3×3 with one
+/// pixel of padding, or 1×1 without, at stride 1 or 2) written as loops, with its
+/// gradients written as loops too.
 struct ConvolutionTests {
     /// Direct convolution and its exact gradients, in Double.
     struct Reference {
         let c: Int, k: Int, h: Int, w: Int
+        var size = 3, stride = 1
+
+        var padding: Int { (size - 1) / 2 }
+        var oh: Int { (h - 1) / stride + 1 }
+        var ow: Int { (w - 1) / stride + 1 }
 
         func forward(_ x: [Float], _ weight: [Float], rows: Int) -> [Double] {
-            var y = [Double](repeating: 0, count: rows * k * h * w)
+            var y = [Double](repeating: 0, count: rows * k * oh * ow)
             for n in 0..<rows {
                 for o in 0..<k {
-                    for oy in 0..<h {
-                        for ox in 0..<w {
+                    for oy in 0..<oh {
+                        for ox in 0..<ow {
                             var sum = 0.0
                             for i in 0..<c {
-                                for ky in 0..<3 {
-                                    for kx in 0..<3 {
-                                        let iy = oy + ky - 1, ix = ox + kx - 1
+                                for ky in 0..<size {
+                                    for kx in 0..<size {
+                                        let iy = oy * stride + ky - padding, ix = ox * stride + kx - padding
                                         guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
                                         sum += Double(x[((n * c + i) * h + iy) * w + ix])
-                                            * Double(weight[((o * c + i) * 3 + ky) * 3 + kx])
+                                            * Double(weight[((o * c + i) * size + ky) * size + kx])
                                     }
                                 }
                             }
-                            y[((n * k + o) * h + oy) * w + ox] = sum
+                            y[((n * k + o) * oh + oy) * ow + ox] = sum
                         }
                     }
                 }
@@ -40,16 +46,16 @@ struct ConvolutionTests {
             var dx = [Double](repeating: 0, count: x.count)
             for n in 0..<rows {
                 for o in 0..<k {
-                    for oy in 0..<h {
-                        for ox in 0..<w {
-                            let g = Double(dy[((n * k + o) * h + oy) * w + ox])
+                    for oy in 0..<oh {
+                        for ox in 0..<ow {
+                            let g = Double(dy[((n * k + o) * oh + oy) * ow + ox])
                             for i in 0..<c {
-                                for ky in 0..<3 {
-                                    for kx in 0..<3 {
-                                        let iy = oy + ky - 1, ix = ox + kx - 1
+                                for ky in 0..<size {
+                                    for kx in 0..<size {
+                                        let iy = oy * stride + ky - padding, ix = ox * stride + kx - padding
                                         guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
                                         let xi = ((n * c + i) * h + iy) * w + ix
-                                        let wi = ((o * c + i) * 3 + ky) * 3 + kx
+                                        let wi = ((o * c + i) * size + ky) * size + kx
                                         dW[wi] += g * Double(x[xi])
                                         dx[xi] += g * Double(weight[wi])
                                     }
@@ -102,6 +108,41 @@ struct ConvolutionTests {
         let expected = reference.backward(x, weight, dy, rows: rows)
         expectClose(dW, expected.dW, "\(algorithm) ∂W \(Self.cases[index])")
         expectClose(dx, expected.dx, "\(algorithm) ∂x \(Self.cases[index])")
+    }
+
+    /// ResNet's downsampling: 3×3 at stride 2 with padding, and the 1×1 stride-2
+    /// projection of its shortcuts (and a 1×1 at stride 1), on even and odd sizes.
+    static let stridedCases: [(c: Int, k: Int, h: Int, w: Int, rows: Int, size: Int, stride: Int)] = [
+        (3, 4, 8, 8, 2, 3, 2), (2, 5, 7, 5, 3, 3, 2), (16, 32, 6, 6, 2, 3, 2), (4, 6, 7, 8, 2, 1, 2),
+        (16, 32, 8, 8, 2, 1, 2), (3, 2, 5, 4, 2, 1, 1), (2, 2, 1, 1, 1, 3, 2),
+    ]
+
+    @Test(arguments: 0..<stridedCases.count)
+    func stridedAndPointwiseConvolutionsMatchTheDirectOne(index: Int) {
+        let (c, k, h, w, rows, size, stride) = Self.stridedCases[index]
+        var generator = SeededGenerator(seed: UInt64(index), stream: "strided")
+        let geometry = ConvolutionGeometry(input: ActivationShape(channels: c, height: h, width: w), outputChannels: k,
+                                           kernelSize: size, stride: stride)
+        // Automatic picks im2col: Winograd does 3×3 at stride 1 only.
+        #expect(ConvolutionAlgorithm.automatic.resolved(for: geometry) == .im2col)
+        #expect(ConvolutionAlgorithm.winograd.resolved(for: geometry) == .im2col)
+        let kernel = ConvolutionAlgorithm.automatic.resolved(for: geometry).makeKernel(geometry: geometry, capacity: rows)
+        let reference = Reference(c: c, k: k, h: h, w: w, size: size, stride: stride)
+        #expect(geometry.output == ActivationShape(channels: k, height: reference.oh, width: reference.ow))
+        let x = random(rows * c * h * w, &generator)
+        let weight = random(k * c * size * size, &generator)
+        let dy = random(rows * geometry.output.features, &generator)
+
+        var y = [Float](repeating: .nan, count: rows * geometry.output.features)
+        kernel.forward(x, weight: weight, into: &y, rows: rows, training: true)
+        expectClose(y, reference.forward(x, weight, rows: rows), "forward \(Self.stridedCases[index])")
+        var dW = [Float](repeating: .nan, count: weight.count)
+        var dx = [Float](repeating: .nan, count: x.count)
+        kernel.backward(input: x, weight: weight, outputGradient: dy, weightGradient: &dW, inputGradient: &dx,
+                        rows: rows)
+        let expected = reference.backward(x, weight, dy, rows: rows)
+        expectClose(dW, expected.dW, "∂W \(Self.stridedCases[index])")
+        expectClose(dx, expected.dx, "∂x \(Self.stridedCases[index])")
     }
 
     @Test(arguments: [1, 2, 3])

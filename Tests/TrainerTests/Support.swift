@@ -33,10 +33,17 @@ func tinyTraining(iterations: Int = 50, batch: Int = 20, optimizer: OptimizerSpe
 }
 
 func tinyRecipe(seed: UInt64 = 7, start: TrialRecipe.Start = .dense, reset: ResetSpec = .original,
-                keepWeightsAt: Int? = nil, training: TrainingSpec = tinyTraining()) -> TrialRecipe {
-    TrialRecipe(model: .mlp(hidden: [16, 12]), data: DataSpec(dataset: "synthetic"), training: training,
+                keepWeightsAt: Int? = nil, training: TrainingSpec = tinyTraining(),
+                model: ModelSpec = .mlp(hidden: [16, 12])) -> TrialRecipe {
+    TrialRecipe(model: model, data: DataSpec(dataset: "synthetic"), training: training,
                 seed: seed, start: start, reset: reset, keepWeightsAt: keepWeightsAt)
 }
+
+/// A residual network in miniature: a normalized stem, a block with a projection
+/// shortcut, global average pooling. Small enough for the 8×8 synthetic data.
+let tinyResidualModel = ModelSpec(name: "tiny-resnet", layers: [
+    .convBN(channels: 4, stride: 1), .residualBlock(channels: 6, stride: 2), .globalAveragePool,
+])
 
 /// The folder of Fashion-MNIST that `scripts/install-deps` installs.
 let fashionMNISTFolder = "/usr/share/datasets/fashion-mnist"

@@ -56,6 +56,61 @@ struct TrialRunnerTests {
         }
     }
 
+    /// Batch normalization's running statistics belong to the snapshot: resetting
+    /// to θ0 starts them afresh (mean 0, variance 1), as θ0 had them; rewinding to
+    /// iteration k restores them as they were after k iterations.
+    @Test func resetAndRewindRestoreTheRunningStatistics() throws {
+        let dataset = try syntheticDataset()
+        let training = tinyTraining(iterations: 12, optimizer: OptimizerSpec(kind: .momentum, learningRate: 0.05),
+                                    evalEvery: 6)
+        let pruning = PruningSpec(scope: .global, rates: LayerRates(conv: 0.2))
+        let dense = try TrialRunner.run(tinyRecipe(reset: .rewind(iteration: 5), keepWeightsAt: 5, training: training,
+                                                   model: tinyResidualModel),
+                                        inputs: TrialInputs(), dataset: dataset)
+        let kept = try #require(dense.keptWeights)
+        let (fresh, _) = try TrialRunner.prepare(tinyRecipe(training: training, model: tinyResidualModel),
+                                                 inputs: TrialInputs(), dataset: dataset)
+        let statistics = fresh.state.map(\.name)
+        #expect(statistics.count == 2 * 4)
+        #expect(statistics.first == "conv1.bn.running_mean")
+        #expect(statistics.last == "conv2.shortcut.bn.running_var")
+        for tensor in fresh.state {
+            #expect(tensor.value.array.allSatisfy { $0 == tensor.initialValue })
+            // Training moved them, and they moved on after the rewind iteration.
+            #expect(kept[tensor.name]! != tensor.value.array, "\(tensor.name)")
+            #expect(dense.finalWeights[tensor.name]! != kept[tensor.name]!, "\(tensor.name)")
+        }
+        // Kept at 5 means: exactly what a 5-iteration run ends with.
+        var five = training
+        five.length = .iterations(5)
+        let short = try TrialRunner.run(tinyRecipe(training: five, model: tinyResidualModel), inputs: TrialInputs(),
+                                        dataset: dataset)
+        for name in statistics { #expect(short.finalWeights[name]! == kept[name]!) }
+
+        let (reset, _) = try TrialRunner.prepare(
+            tinyRecipe(start: .prune(pruning), training: training, model: tinyResidualModel),
+            inputs: TrialInputs(parentMask: dense.mask, parentWeights: dense.finalWeights), dataset: dataset)
+        for tensor in reset.state {
+            #expect(tensor.value.array.allSatisfy { $0 == tensor.initialValue }, "\(tensor.name) after a reset to θ0")
+        }
+        let (rewound, mask) = try TrialRunner.prepare(
+            tinyRecipe(start: .prune(pruning), reset: .rewind(iteration: 5), training: training, model: tinyResidualModel),
+            inputs: TrialInputs(parentMask: dense.mask, parentWeights: dense.finalWeights, rewindWeights: kept),
+            dataset: dataset)
+        for tensor in rewound.state {
+            #expect(tensor.value.array == kept[tensor.name]!, "\(tensor.name) after a rewind")
+        }
+        // γ and β rewind too, and are never masked.
+        for parameter in rewound.parameters where !parameter.isPrunable {
+            #expect(parameter.value.array == kept[parameter.name]!)
+        }
+        // Global pruning took 20% of the pooled convolutions; the output layer is dense.
+        let conv = mask.layers.filter { $0.kind == .conv }
+        let pooled = conv.reduce(0) { $0 + $1.keep.count }
+        #expect(conv.reduce(0) { $0 + $1.remaining } == pooled - PruningSpec.countToPrune(rate: 0.2, remaining: pooled))
+        #expect(mask.layers.last!.remaining == mask.layers.last!.keep.count)
+    }
+
     @Test func reinitKeepsTheMaskWithFreshWeights() throws {
         let dataset = try syntheticDataset()
         let dense = try TrialRunner.run(tinyRecipe(), inputs: TrialInputs(), dataset: dataset)

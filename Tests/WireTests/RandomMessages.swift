@@ -59,10 +59,13 @@ struct RandomMessages {
     }
 
     mutating func layer() -> LayerSpec {
-        switch below(4) {
+        switch below(7) {
         case 0: .dense(units: int())
         case 1: .conv3x3(channels: int())
         case 2: .maxPool2x2
+        case 3: .convBN(channels: int(), stride: int())
+        case 4: .residualBlock(channels: int(), stride: int())
+        case 5: .globalAveragePool
         default: .dropout(rate: double())
         }
     }

@@ -71,6 +71,10 @@ extension TrialRecipe {
         case .conv3x3(let channels): "conv3x3:\(channels)"
         case .maxPool2x2: "maxpool2x2"
         case .dropout(let rate): "dropout:\(CanonicalForm.number(rate))"
+        // Stride 1 is written without a suffix, stride 2 as `/s2`.
+        case .convBN(let channels, let stride): "convbn3x3:\(channels)" + (stride == 1 ? "" : "/s\(stride)")
+        case .residualBlock(let channels, let stride): "residual:\(channels)" + (stride == 1 ? "" : "/s\(stride)")
+        case .globalAveragePool: "avgpool:global"
         }
     }
 }

@@ -11,14 +11,28 @@ public enum LayerSpec: Hashable, Sendable, Codable {
     case maxPool2x2
     /// Dropout applied to the previous layer's output during training.
     case dropout(rate: Double)
+    /// 3×3 convolution with `channels` outputs (no bias), batch normalization, ReLU.
+    /// Stride 1 keeps the size; stride 2 halves it (rounding up), with one pixel of padding.
+    case convBN(channels: Int, stride: Int)
+    /// He et al.'s basic residual block: convBN(channels, stride), then a 3×3
+    /// convolution and batch normalization, added to a shortcut, then ReLU. The
+    /// shortcut is the input itself, or a 1×1 convolution with the block's stride
+    /// and batch normalization when the stride or the number of channels changes.
+    case residualBlock(channels: Int, stride: Int)
+    /// The mean of each channel over its whole plane: `channels × 1 × 1`.
+    case globalAveragePool
 
-    /// How the layer is written in messages: `dense 300`, `conv3x3 64`, `max-pool 2×2`, `dropout 0.5`.
+    /// How the layer is written in messages: `dense 300`, `conv3x3 64`, `max-pool 2×2`,
+    /// `dropout 0.5`, `conv3x3+bn 64 stride 2`, `residual 32 stride 2`, `global average pool`.
     public var summary: String {
         switch self {
         case .dense(let units): "dense \(units)"
         case .conv3x3(let channels): "conv3x3 \(channels)"
         case .maxPool2x2: "max-pool 2×2"
         case .dropout(let rate): "dropout \(rate)"
+        case .convBN(let channels, let stride): "conv3x3+bn \(channels)" + (stride == 1 ? "" : " stride \(stride)")
+        case .residualBlock(let channels, let stride): "residual \(channels)" + (stride == 1 ? "" : " stride \(stride)")
+        case .globalAveragePool: "global average pool"
         }
     }
 }
@@ -68,7 +82,8 @@ public struct ModelSpec: Hashable, Sendable, Codable {
 /// The shape and size of one prunable weight tensor, as a model with a given
 /// input lays it out.
 public struct WeightShape: Hashable, Sendable, Codable {
-    /// `fc1`, `fc2`, …, `conv1`, …, `output`.
+    /// `fc1`, `fc2`, …, `conv1`, …, `output`; a residual block's projection
+    /// shortcut is named after the block's first convolution: `conv8.shortcut`.
     public var name: String
     public var kind: LayerKind
     /// Number of weights (biases excluded).
@@ -106,6 +121,26 @@ extension ModelSpec {
                 fcIndex += 1
                 shapes.append(WeightShape(name: "fc\(fcIndex)", kind: .fc, count: inputs * units))
                 flat = units
+            case .convBN(let out, let stride):
+                convIndex += 1
+                shapes.append(WeightShape(name: "conv\(convIndex)", kind: .conv, count: 9 * channels * out))
+                channels = out
+                height = Self.strided(height, stride)
+                width = Self.strided(width, stride)
+            case .residualBlock(let out, let stride):
+                let first = convIndex + 1
+                convIndex += 2
+                shapes.append(WeightShape(name: "conv\(first)", kind: .conv, count: 9 * channels * out))
+                shapes.append(WeightShape(name: "conv\(first + 1)", kind: .conv, count: 9 * out * out))
+                if Self.residualBlockHasProjection(inputChannels: channels, channels: out, stride: stride) {
+                    shapes.append(WeightShape(name: "conv\(first).shortcut", kind: .conv, count: channels * out))
+                }
+                channels = out
+                height = Self.strided(height, stride)
+                width = Self.strided(width, stride)
+            case .globalAveragePool:
+                height = 1
+                width = 1
             case .dropout:
                 break
             }
@@ -113,5 +148,52 @@ extension ModelSpec {
         let inputs = flat ?? channels * height * width
         shapes.append(WeightShape(name: "output", kind: .output, count: inputs * classes))
         return shapes
+    }
+
+    /// Multiply-adds of one example's forward pass through the convolutions (3×3
+    /// and 1×1 shortcuts) on an input of shape `[channels, height, width]`: the
+    /// bulk of a conv net's work, for sizing benchmarks.
+    public func convolutionMultiplyAdds(input: [Int]) -> Int {
+        guard input.count == 3 else { return 0 }
+        var channels = input[0], height = input[1], width = input[2]
+        var total = 0
+        for layer in layers {
+            switch layer {
+            case .conv3x3(let out):
+                total += 9 * channels * out * height * width
+                channels = out
+            case .convBN(let out, let stride):
+                height = Self.strided(height, stride)
+                width = Self.strided(width, stride)
+                total += 9 * channels * out * height * width
+                channels = out
+            case .residualBlock(let out, let stride):
+                let projects = Self.residualBlockHasProjection(inputChannels: channels, channels: out, stride: stride)
+                height = Self.strided(height, stride)
+                width = Self.strided(width, stride)
+                total += (9 * channels * out + 9 * out * out + (projects ? channels * out : 0)) * height * width
+                channels = out
+            case .maxPool2x2:
+                height /= 2
+                width /= 2
+            case .globalAveragePool, .dense:
+                return total
+            case .dropout:
+                break
+            }
+        }
+        return total
+    }
+
+    /// The output size of a 3×3 convolution with one pixel of padding (or a 1×1
+    /// one without) at `stride` along a side of `size`: ⌈size / stride⌉.
+    public static func strided(_ size: Int, _ stride: Int) -> Int {
+        (size + stride - 1) / max(stride, 1)
+    }
+
+    /// True when a residual block's shortcut needs a 1×1 convolution: it changes
+    /// the size or the number of channels, so the input cannot be added as it is.
+    public static func residualBlockHasProjection(inputChannels: Int, channels: Int, stride: Int) -> Bool {
+        stride != 1 || inputChannels != channels
     }
 }

@@ -58,6 +58,27 @@ public struct TrainerBenchmark {
         return Double(steps * batch) / (clock.now - start).inSeconds
     }
 
+    /// Examples per second through evaluation (forward passes in inference mode, in
+    /// slices of the capacity a trial's network gets, as `TrainingLoop` evaluates),
+    /// over the dataset's test examples `passes` times.
+    public func evaluationThroughput(passes: Int) throws -> Double {
+        let savedFloatControl = lottery_flush_denormals_saving()
+        defer { lottery_restore_float_control(savedFloatControl) }
+        let capacity = Network.capacity(model: model, inputShape: dataset.info.inputShape,
+                                        batchSize: training.batchSize)
+        let network = try Network(model: model, inputShape: dataset.info.inputShape, classes: dataset.info.classes,
+                                  capacity: capacity, convolutions: convolutions)
+        network.initialize(seed: 0)
+        let batcher = Batcher(dataset: dataset, network: network)
+        _ = batcher.evaluate(indices: nil, from: dataset.test, iteration: 0, split: .test)  // warm-up
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<passes {
+            _ = batcher.evaluate(indices: nil, from: dataset.test, iteration: 0, split: .test)
+        }
+        return Double(passes * dataset.test.count) / (clock.now - start).inSeconds
+    }
+
     /// Samples per second if a step were its matrix products only: the `sgemm`
     /// calls of one recorded training step, with the same shapes and strides,
     /// replayed `steps` times on scratch buffers, and nothing else. They are
@@ -100,6 +121,12 @@ public struct TrainerBenchmark {
         dataset.trainIndices.withUnsafeBufferPointer {
             batcher.load(indices: UnsafeBufferPointer(rebasing: $0[0..<batch]), from: dataset.trainFile)
         }
+        // One thread while recording: with more, a convolution's lanes would call
+        // `gemm` from several threads at once, and the recorder is not shared-safe.
+        // The lanes make the same products either way, only on different threads.
+        let threads = BLAS.threads
+        BLAS.threads = 1
+        defer { BLAS.threads = threads }
         return GEMMRecorder.record { network.forwardBackward(labels: batcher.labels, rows: batch) }
     }
 

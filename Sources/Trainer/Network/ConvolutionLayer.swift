@@ -89,17 +89,32 @@ extension ConvolutionLayer {
     }
 }
 
-/// The sizes a convolution kernel works with.
+/// The sizes a convolution kernel works with: a 3×3 kernel with one pixel of
+/// zero padding, or a 1×1 kernel without, at stride 1 or 2.
 struct ConvolutionGeometry: Hashable {
     var input: ActivationShape
     var outputChannels: Int
+    /// 3 or 1.
+    var kernelSize: Int = 3
+    var stride: Int = 1
 
     var inputChannels: Int { input.channels }
     var height: Int { input.height }
     var width: Int { input.width }
+    /// The input's plane; also the output's at stride 1.
     var plane: Int { height * width }
+    var padding: Int { (kernelSize - 1) / 2 }
+    /// Kernel taps per input channel: 9 or 1.
+    var taps: Int { kernelSize * kernelSize }
+    var output: ActivationShape {
+        ActivationShape(channels: outputChannels, height: ModelSpec.strided(height, stride),
+                        width: ModelSpec.strided(width, stride))
+    }
+    var outputPlane: Int { output.height * output.width }
+    /// True for the 3×3 stride-1 "same" convolution the fast paths are written for.
+    var isSame3x3: Bool { kernelSize == 3 && stride == 1 }
     /// Multiply-adds of one example's forward pass.
-    var multiplyAdds: Int { outputChannels * inputChannels * 9 * plane }
+    var multiplyAdds: Int { outputChannels * inputChannels * taps * outputPlane }
 }
 
 /// How a convolution layer computes its products.
@@ -113,6 +128,8 @@ public enum ConvolutionAlgorithm: String, CaseIterable, Sendable {
     case winograd
 
     func resolved(for geometry: ConvolutionGeometry) -> ConvolutionAlgorithm {
+        // Winograd F(2×2, 3×3) is a stride-1 3×3 algorithm.
+        guard geometry.isSame3x3 else { return .im2col }
         guard self == .automatic else { return self }
         // With few input channels the products are too thin for the transforms
         // to pay for themselves (the first layer of every conv net).
@@ -120,14 +137,15 @@ public enum ConvolutionAlgorithm: String, CaseIterable, Sendable {
     }
 
     func makeKernel(geometry: ConvolutionGeometry, capacity: Int) -> any ConvolutionKernel {
-        switch self {
-        case .im2col, .automatic: Im2colConvolution(geometry: geometry)
-        case .winograd: WinogradConvolution(geometry: geometry)
+        if self == .winograd {
+            precondition(geometry.isSame3x3, "Winograd F(2×2, 3×3) computes stride-1 3×3 convolutions only")
+            return WinogradConvolution(geometry: geometry)
         }
+        return Im2colConvolution(geometry: geometry)
     }
 }
 
-/// The linear part of a 3×3 "same" convolution: no bias, no activation.
+/// The linear part of a convolution: no bias, no activation.
 protocol ConvolutionKernel: AnyObject {
     /// y = conv(x, W) for `rows` examples. A training forward may keep what the
     /// backward pass of the same rows will need.

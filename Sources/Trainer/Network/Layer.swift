@@ -7,6 +7,9 @@ protocol Layer: AnyObject {
     var inputFeatures: Int { get }
     var outputFeatures: Int { get }
     var parameters: [Parameter] { get }
+    /// Tensors training changes that are not parameters (batch normalization's
+    /// running statistics); none for most layers.
+    var state: [StateTensor] { get }
 
     /// Writes the layer's output for `rows` examples. `training` is false for
     /// evaluations (dropout lets everything through then).
@@ -18,6 +21,10 @@ protocol Layer: AnyObject {
     func backward(input: UnsafePointer<Float>, output: UnsafePointer<Float>,
                   outputGradient: UnsafeMutablePointer<Float>,
                   inputGradient: UnsafeMutablePointer<Float>?, rows: Int)
+}
+
+extension Layer {
+    var state: [StateTensor] { [] }
 }
 
 /// The shape of one example's activations: `channels` planes of `height × width`.

@@ -9,8 +9,12 @@ public final class Network: @unchecked Sendable {
     public let classes: Int
     public let capacity: Int
     let layers: [any Layer]
-    /// Every trainable tensor, weights and biases, in layer order.
+    /// Every trainable tensor, weights and biases (and batch normalization's γ
+    /// and β), in layer order.
     public let parameters: [Parameter]
+    /// Batch normalization's running statistics, in layer order: not trained by
+    /// the optimizer, but part of every snapshot (`Weights`).
+    public let state: [StateTensor]
     /// activations[0] is the input batch; activations[i + 1] the output of layer i.
     private let activations: [FloatBuffer]
     private let gradients: [FloatBuffer]
@@ -43,12 +47,23 @@ public final class Network: @unchecked Sendable {
                 layers.append(MaxPoolLayer(input: input, capacity: capacity))
             case .dropout(let rate):
                 layers.append(DropoutLayer(shape: input, rate: rate, capacity: capacity))
+            case .convBN(let channels, let stride):
+                convolutionCount += 1
+                layers.append(ConvBNLayer(name: "conv\(convolutionCount)", input: input, outputChannels: channels,
+                                          stride: stride, capacity: capacity, algorithm: convolutions))
+            case .residualBlock(let channels, let stride):
+                layers.append(ResidualBlockLayer(firstIndex: convolutionCount + 1, input: input, channels: channels,
+                                                 stride: stride, capacity: capacity, algorithm: convolutions))
+                convolutionCount += 2
+            case .globalAveragePool:
+                layers.append(GlobalAveragePoolLayer(input: input))
             }
         }
         layers.append(DenseLayer(name: "output", kind: .output, inputs: shapes[model.layers.count].features,
                                  outputs: classes, relu: false))
         self.layers = layers
         parameters = layers.flatMap(\.parameters)
+        state = layers.flatMap(\.state)
         activations = [FloatBuffer(count: capacity * inputFeatures)]
             + layers.map { FloatBuffer(count: capacity * $0.outputFeatures) }
         gradients = activations.map { FloatBuffer(count: $0.count) }
@@ -90,6 +105,25 @@ public final class Network: @unchecked Sendable {
                 guard rate >= 0, rate < 1 else {
                     throw TrainerError.unsupportedModel("\(position): the dropout rate must be in [0, 1)")
                 }
+            case .convBN(let channels, let stride), .residualBlock(let channels, let stride):
+                guard channels > 0 else {
+                    throw TrainerError.unsupportedModel("\(position) must have a positive number of channels")
+                }
+                guard stride == 1 || stride == 2 else {
+                    throw TrainerError.unsupportedModel("\(position): the stride must be 1 or 2, not \(stride)")
+                }
+                guard !flattened else {
+                    throw TrainerError.unsupportedModel("\(position) comes after a fully connected layer; "
+                        + "convolutions must come first")
+                }
+                shape = ConvolutionGeometry(input: shape, outputChannels: channels, stride: stride).output
+            case .globalAveragePool:
+                guard !flattened else {
+                    throw TrainerError.unsupportedModel("\(position) comes after a fully connected layer; "
+                        + "pooling must come before them")
+                }
+                shape = ActivationShape(channels: shape.channels, height: 1, width: 1)
+                flattened = true
             }
             shapes.append(shape)
         }
@@ -103,8 +137,17 @@ public final class Network: @unchecked Sendable {
     public static func capacity(model: ModelSpec, inputShape: [Int], batchSize: Int,
                                 budgetBytes: Int = 256 << 20) -> Int {
         guard let shapes = try? activationShapes(model: model, inputShape: inputShape) else { return batchSize }
-        // Activations and their gradients, 4 bytes each.
-        let bytesPerExample = 2 * 4 * shapes.reduce(0) { $0 + $1.features }
+        // Activations and their gradients, and what layers keep inside, 4 bytes each.
+        let inner = zip(model.layers, shapes).reduce(0) { total, pair in
+            switch pair.0 {
+            case .convBN(let channels, let stride):
+                total + ConvolutionGeometry(input: pair.1, outputChannels: channels, stride: stride).output.features
+            case .residualBlock(let channels, let stride):
+                total + ResidualBlockLayer.innerFeatures(input: pair.1, channels: channels, stride: stride)
+            default: total
+            }
+        }
+        let bytesPerExample = 4 * (2 * shapes.reduce(0) { $0 + $1.features } + inner)
         let fits = budgetBytes / max(bytesPerExample, 1)
         return max(batchSize, min(1_000, fits))
     }
@@ -115,13 +158,16 @@ public final class Network: @unchecked Sendable {
     /// Where a batch's inputs go before `forward`: `capacity × inputFeatures` floats.
     public var input: UnsafeMutablePointer<Float> { activations[0].pointer }
 
-    /// Gaussian Glorot initialisation (std = √(2 / (fan-in + fan-out))), biases zero,
-    /// from streams derived from `seed`, one per tensor, so it is bit-identical on
-    /// every machine. Masked weights are zeroed afterwards.
+    /// Gaussian Glorot initialisation (std = √(2 / (fan-in + fan-out))), biases
+    /// and β zero, γ one, from streams derived from `seed`, one per tensor, so it
+    /// is bit-identical on every machine. Masked weights are zeroed afterwards.
+    /// Running statistics start afresh (mean 0, variance 1): θ0 is an untrained
+    /// network, so a reset to θ0 forgets what training measured.
     public func initialize(seed: UInt64, stream: String = "init") {
+        for tensor in state { tensor.reset() }
         for (index, parameter) in parameters.enumerated() {
             guard parameter.isPrunable else {
-                parameter.value.fill(0)
+                parameter.value.fill(parameter.role.initialValue)
                 continue
             }
             var generator = SeededGenerator(seed: seed, stream: stream, index: index)

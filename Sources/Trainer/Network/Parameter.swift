@@ -3,11 +3,27 @@ import SweepPlan
 /// One trainable tensor with its gradient and, for prunable weights, its mask.
 public final class Parameter: @unchecked Sendable {
     // @unchecked: owned by one network, used by one thread at a time.
-    /// `fc1.weight`, `fc1.bias`, `output.weight`, …
+
+    /// What a tensor is to initialization and pruning.
+    public enum Role: Sendable {
+        /// Weights of a convolution or a fully connected layer: prunable, Glorot-initialized.
+        case weight
+        /// A bias, or batch normalization's shift β: never pruned, starts at 0.
+        case bias
+        /// Batch normalization's scale γ: never pruned, starts at 1.
+        case scale
+
+        /// What θ0 holds for a tensor that is not drawn (biases and scales).
+        var initialValue: Float { self == .scale ? 1 : 0 }
+    }
+
+    /// `fc1.weight`, `fc1.bias`, `output.weight`, `conv2.bn.gamma`, …
     public let name: String
     /// The layer's name, shared by its weight and bias (`fc1`).
     public let layerName: String
-    /// Set for prunable weights; nil for biases, which are never pruned.
+    public let role: Role
+    /// Set for prunable weights; nil for biases and batch normalization's
+    /// parameters, which are never pruned.
     public let kind: LayerKind?
     public let value: FloatBuffer
     public let gradient: FloatBuffer
@@ -17,13 +33,20 @@ public final class Parameter: @unchecked Sendable {
     public let fanIn: Int
     public let fanOut: Int
 
-    init(layerName: String, isWeight: Bool, kind: LayerKind?, count: Int, fanIn: Int, fanOut: Int) {
+    convenience init(layerName: String, isWeight: Bool, kind: LayerKind?, count: Int, fanIn: Int, fanOut: Int) {
+        self.init(name: layerName + (isWeight ? ".weight" : ".bias"), layerName: layerName,
+                  role: isWeight ? .weight : .bias, kind: kind, count: count, fanIn: fanIn, fanOut: fanOut)
+    }
+
+    /// A tensor of any role; only `.weight` gets a kind and a mask.
+    init(name: String, layerName: String, role: Role, kind: LayerKind?, count: Int, fanIn: Int = 1, fanOut: Int = 1) {
+        self.name = name
         self.layerName = layerName
-        self.name = layerName + (isWeight ? ".weight" : ".bias")
-        self.kind = isWeight ? kind : nil
-        self.value = FloatBuffer(count: count)
+        self.role = role
+        self.kind = role == .weight ? kind : nil
+        self.value = FloatBuffer(count: count, value: role.initialValue)
         self.gradient = FloatBuffer(count: count)
-        self.mask = isWeight ? FloatBuffer(count: count, value: 1) : nil
+        self.mask = role == .weight ? FloatBuffer(count: count, value: 1) : nil
         self.fanIn = fanIn
         self.fanOut = fanOut
     }

@@ -1,5 +1,8 @@
-/// Values of every trainable tensor of a network (weights and biases), by name:
-/// a snapshot to reset or rewind to, or the trained weights pruning reads.
+/// Values of every trainable tensor of a network (weights, biases, batch
+/// normalization's γ and β), then of its running statistics, by name: a snapshot
+/// to reset or rewind to, or the trained weights pruning reads. Carrying the
+/// running statistics is what makes a rewind to iteration k restore the network
+/// of iteration k, evaluation included.
 public struct Weights: Hashable, Sendable, Codable {
     public struct Tensor: Hashable, Sendable, Codable {
         public var name: String
@@ -17,9 +20,10 @@ public struct Weights: Hashable, Sendable, Codable {
         self.tensors = tensors
     }
 
-    /// A copy of `network`'s current values.
+    /// A copy of `network`'s current values: its parameters, then its state.
     public init(of network: Network) {
         tensors = network.parameters.map { Tensor(name: $0.name, values: $0.value.array) }
+            + network.state.map { Tensor(name: $0.name, values: $0.value.array) }
     }
 
     public subscript(name: String) -> [Float]? {
@@ -28,19 +32,20 @@ public struct Weights: Hashable, Sendable, Codable {
 
     /// Copies these values into `network`, tensor by tensor, then re-applies its masks.
     public func load(into network: Network) throws {
-        guard tensors.count == network.parameters.count else {
+        let targets = network.parameters.map { ($0.name, $0.value) } + network.state.map { ($0.name, $0.value) }
+        guard tensors.count == targets.count else {
             throw TrainerError.invalidRun("weights of \(tensors.count) tensors do not fit \(network.model.name), "
-                + "which has \(network.parameters.count)")
+                + "which has \(targets.count)")
         }
-        for (parameter, tensor) in zip(network.parameters, tensors) {
-            guard parameter.name == tensor.name, parameter.count == tensor.values.count else {
+        for ((name, buffer), tensor) in zip(targets, tensors) {
+            guard name == tensor.name, buffer.count == tensor.values.count else {
                 throw TrainerError.invalidRun("tensor \(tensor.name) (\(tensor.values.count) values) does not fit "
-                    + "\(parameter.name) (\(parameter.count)) of \(network.model.name)")
+                    + "\(name) (\(buffer.count)) of \(network.model.name)")
             }
             tensor.values.withUnsafeBufferPointer {
-                parameter.value.pointer.update(from: $0.baseAddress!, count: $0.count)
+                buffer.pointer.update(from: $0.baseAddress!, count: $0.count)
             }
-            parameter.applyMask()
         }
+        for parameter in network.parameters { parameter.applyMask() }
     }
 }

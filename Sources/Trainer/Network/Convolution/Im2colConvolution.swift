@@ -1,26 +1,30 @@
-/// A 3×3 "same" convolution lowered to matrix products, one example at a time,
-/// channels as rows: `y[out × h·w] = W[out × 9·in] · cols[9·in × h·w]`. Per
-/// example products measured faster with OpenBLAS here than one batched product
-/// (70 against 60 GFLOP/s for the 64→64 layer, PERFORMANCE.md), and they keep
-/// the lowered matrix small: it is rebuilt in the backward pass, not stored.
+/// A convolution lowered to matrix products, one example at a time, channels as
+/// rows: `y[out × oh·ow] = W[out × taps·in] · cols[taps·in × oh·ow]`. Per example
+/// products measured faster with OpenBLAS here than one batched product (70
+/// against 60 GFLOP/s for the 64→64 layer, PERFORMANCE.md), and they keep the
+/// lowered matrix small: it is rebuilt in the backward pass, not stored.
+///
+/// Any geometry: 3×3 "same" convolutions take a fast path of contiguous row
+/// copies; strided and 1×1 ones (ResNet's downsampling and shortcuts) gather.
 final class Im2colConvolution: ConvolutionKernel {
     let geometry: ConvolutionGeometry
-    /// `9·in × h·w`: the lowered input of one example, or its gradient.
+    /// `taps·in × oh·ow`: the lowered input of one example, or its gradient.
     private let columns: FloatBuffer
 
     init(geometry: ConvolutionGeometry) {
         self.geometry = geometry
-        columns = FloatBuffer(count: geometry.inputChannels * 9 * geometry.plane)
+        columns = FloatBuffer(count: geometry.inputChannels * geometry.taps * geometry.outputPlane)
     }
 
     func forward(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                  rows: Int, training: Bool) {
         let g = geometry
-        let depth = g.inputChannels * 9
+        let depth = g.inputChannels * g.taps
+        let plane = g.outputPlane
         for row in 0..<rows {
             Self.lower(x + row * g.input.features, into: columns.pointer, geometry: g)
-            BLAS.gemm(m: g.outputChannels, n: g.plane, k: depth, a: weight, lda: depth,
-                      b: columns.pointer, ldb: g.plane, c: y + row * g.outputChannels * g.plane, ldc: g.plane)
+            BLAS.gemm(m: g.outputChannels, n: plane, k: depth, a: weight, lda: depth,
+                      b: columns.pointer, ldb: plane, c: y + row * g.outputChannels * plane, ldc: plane)
         }
     }
 
@@ -28,26 +32,31 @@ final class Im2colConvolution: ConvolutionKernel {
                   weightGradient dW: UnsafeMutablePointer<Float>, inputGradient dx: UnsafeMutablePointer<Float>?,
                   rows: Int) {
         let g = geometry
-        let depth = g.inputChannels * 9
+        let depth = g.inputChannels * g.taps
+        let plane = g.outputPlane
         for row in 0..<rows {
-            let gradient = dy + row * g.outputChannels * g.plane
+            let gradient = dy + row * g.outputChannels * plane
             // ∂W += ∂y · colsᵀ
             Self.lower(x + row * g.input.features, into: columns.pointer, geometry: g)
-            BLAS.gemm(transposeB: true, m: g.outputChannels, n: depth, k: g.plane, a: gradient, lda: g.plane,
-                      b: columns.pointer, ldb: g.plane, beta: row == 0 ? 0 : 1, c: dW, ldc: depth)
+            BLAS.gemm(transposeB: true, m: g.outputChannels, n: depth, k: plane, a: gradient, lda: plane,
+                      b: columns.pointer, ldb: plane, beta: row == 0 ? 0 : 1, c: dW, ldc: depth)
             // ∂cols = Wᵀ · ∂y, then folded back onto the input's pixels.
             if let dx {
-                BLAS.gemm(transposeA: true, m: depth, n: g.plane, k: g.outputChannels, a: weight, lda: depth,
-                          b: gradient, ldb: g.plane, c: columns.pointer, ldc: g.plane)
+                BLAS.gemm(transposeA: true, m: depth, n: plane, k: g.outputChannels, a: weight, lda: depth,
+                          b: gradient, ldb: plane, c: columns.pointer, ldc: plane)
                 Self.fold(columns.pointer, into: dx + row * g.input.features, geometry: g)
             }
         }
         if rows == 0 { dW.update(repeating: 0, count: g.outputChannels * depth) }
     }
 
-    /// im2col: row `c·9 + 3·ky + kx` of `cols` holds, for every output pixel, the
+    /// im2col: row `c·taps + k·ky + kx` of `cols` holds, for every output pixel, the
     /// input pixel the kernel tap (ky, kx) of channel c sees there (0 off the edge).
     static func lower(_ x: UnsafePointer<Float>, into cols: UnsafeMutablePointer<Float>, geometry g: ConvolutionGeometry) {
+        guard g.isSame3x3 else {
+            gather(x, into: cols, geometry: g)
+            return
+        }
         let h = g.height, w = g.width
         for c in 0..<g.inputChannels {
             let source = x + c * h * w
@@ -76,8 +85,12 @@ final class Im2colConvolution: ConvolutionKernel {
     /// col2im: the transpose of `lower`, summing each tap's gradient onto the
     /// input pixel it came from. Overwrites `dx`.
     static func fold(_ cols: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, geometry g: ConvolutionGeometry) {
-        let h = g.height, w = g.width
         dx.update(repeating: 0, count: g.input.features)
+        guard g.isSame3x3 else {
+            scatter(cols, into: dx, geometry: g)
+            return
+        }
+        let h = g.height, w = g.width
         for c in 0..<g.inputChannels {
             let target = dx + c * h * w
             for ky in 0..<3 {
@@ -91,6 +104,69 @@ final class Im2colConvolution: ConvolutionKernel {
                         let from = source + oy * w
                         let to = target + iy * w + dxOffset
                         for ox in lo..<hi { to[ox] += from[ox] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The output columns whose tap `kx` lands inside a row of width `w`: [lo, hi).
+    @inline(__always)
+    private static func columns(tap kx: Int, geometry g: ConvolutionGeometry) -> Range<Int> {
+        let s = g.stride, p = g.padding, ow = g.output.width
+        // ix = ox·s + kx − p must lie in [0, w) (integer division truncates towards
+        // zero, so a negative numerator is handled apart).
+        let lo = max(0, (p - kx + s - 1) / s)
+        let last = g.width - 1 - kx + p
+        let hi = last < 0 ? 0 : min(ow, last / s + 1)
+        return lo..<max(lo, hi)
+    }
+
+    /// `lower` for any kernel size and stride: strided copies of the rows.
+    private static func gather(_ x: UnsafePointer<Float>, into cols: UnsafeMutablePointer<Float>,
+                               geometry g: ConvolutionGeometry) {
+        let h = g.height, w = g.width, k = g.kernelSize, s = g.stride, p = g.padding
+        let oh = g.output.height, ow = g.output.width
+        for c in 0..<g.inputChannels {
+            let source = x + c * h * w
+            for ky in 0..<k {
+                for kx in 0..<k {
+                    let target = cols + ((c * k + ky) * k + kx) * oh * ow
+                    let inside = columns(tap: kx, geometry: g)
+                    for oy in 0..<oh {
+                        let iy = oy * s + ky - p
+                        let line = target + oy * ow
+                        guard iy >= 0, iy < h else {
+                            line.update(repeating: 0, count: ow)
+                            continue
+                        }
+                        let sourceRow = source + iy * w + kx - p
+                        for ox in 0..<inside.lowerBound { line[ox] = 0 }
+                        for ox in inside { line[ox] = sourceRow[ox * s] }
+                        for ox in inside.upperBound..<ow { line[ox] = 0 }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `fold` for any kernel size and stride; `dx` is already zero.
+    private static func scatter(_ cols: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>,
+                                geometry g: ConvolutionGeometry) {
+        let h = g.height, w = g.width, k = g.kernelSize, s = g.stride, p = g.padding
+        let oh = g.output.height, ow = g.output.width
+        for c in 0..<g.inputChannels {
+            let target = dx + c * h * w
+            for ky in 0..<k {
+                for kx in 0..<k {
+                    let source = cols + ((c * k + ky) * k + kx) * oh * ow
+                    let inside = columns(tap: kx, geometry: g)
+                    for oy in 0..<oh {
+                        let iy = oy * s + ky - p
+                        guard iy >= 0, iy < h else { continue }
+                        let line = source + oy * ow
+                        let targetRow = target + iy * w + kx - p
+                        for ox in inside { targetRow[ox * s] += line[ox] }
                     }
                 }
             }

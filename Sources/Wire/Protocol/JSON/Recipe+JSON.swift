@@ -108,11 +108,17 @@ extension ModelSpec {
         var layers: [LayerSpec] = []
         layers.reserveCapacity(elements.count)
         for (index, element) in elements.enumerated() {
-            let layer = try JSONRead.object(element, path.element(index)).oneOf(["dense", "conv3x3", "maxPool2x2", "dropout"])
+            let layer = try JSONRead.object(element, path.element(index)).oneOf(["dense", "conv3x3", "maxPool2x2", "dropout", "convBN", "residualBlock", "globalAveragePool"])
             switch layer.name {
             case "dense": layers.append(.dense(units: try layer.fields.int("units")))
             case "conv3x3": layers.append(.conv3x3(channels: try layer.fields.int("channels")))
             case "maxPool2x2": layers.append(.maxPool2x2)
+            case "convBN":
+                layers.append(.convBN(channels: try layer.fields.int("channels"), stride: try layer.fields.int("stride")))
+            case "residualBlock":
+                layers.append(.residualBlock(channels: try layer.fields.int("channels"),
+                                             stride: try layer.fields.int("stride")))
+            case "globalAveragePool": layers.append(.globalAveragePool)
             default: layers.append(.dropout(rate: try layer.fields.double("rate")))
             }
         }
@@ -144,6 +150,16 @@ extension ModelSpec {
                 writer.beginObject()
                 writer.key("rate")
                 writer.double(rate)
+            case .convBN(let channels, let stride), .residualBlock(let channels, let stride):
+                if case .convBN = layer { writer.key("convBN") } else { writer.key("residualBlock") }
+                writer.beginObject()
+                writer.key("channels")
+                writer.int(channels)
+                writer.key("stride")
+                writer.int(stride)
+            case .globalAveragePool:
+                writer.key("globalAveragePool")
+                writer.beginObject()
             }
             writer.endObject()
             writer.endObject()
