@@ -118,6 +118,44 @@ struct PrunerTests {
         #expect(removed.max()! <= kept.min()!)
     }
 
+    /// The threshold selection against its definition: sort the kept weights by
+    /// (magnitude, layer, index) and remove the first `count`, on weights with many
+    /// ties (a few distinct magnitudes, both signs) and an earlier round's holes.
+    @Test(arguments: [PruningSpec.Scope.layerwise, .global])
+    func pruningMatchesSortingByMagnitudeThenPosition(scope: PruningSpec.Scope) throws {
+        var generator = SeededGenerator(seed: 3, stream: "ties")
+        let sizes = [("conv1", LayerKind.conv, 300), ("conv2", .conv, 517), ("conv2.shortcut", .conv, 64),
+                     ("output", .output, 50)]
+        var mask = Mask(layers: sizes.map { name, kind, count in
+            LayerMask(name: name, kind: kind, keep: (0..<count).map { _ in generator.nextIndex(below: 5) == 0 ? 0 : 1 })
+        })
+        let weights = Weights(tensors: sizes.map { name, _, count in
+            Weights.Tensor(name: name + ".weight",
+                           values: (0..<count).map { _ in Float(generator.nextIndex(below: 7)) * (generator.nextIndex(below: 2) == 0 ? -0.25 : 0.25) })
+        })
+        let spec = PruningSpec(scope: scope, rates: LayerRates(conv: 0.3, output: scope == .global ? 0 : 0.1))
+        for _ in 0..<2 {
+            let pruned = try Pruner.prune(mask, by: weights, spec: spec)
+            // The reference: sort (magnitude, layer, index) of each group and cut.
+            var expected = mask
+            let groups: [[Int]] = scope == .global ? [[0, 1, 2]] : [[0], [1], [2], [3]]
+            for group in groups {
+                var candidates: [(Float, Int, Int)] = []
+                for layer in group {
+                    let values = weights[mask.layers[layer].name + ".weight"]!
+                    for i in values.indices where mask.layers[layer].keep[i] == 1 { candidates.append((abs(values[i]), layer, i)) }
+                }
+                candidates.sort { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }
+                let count = PruningSpec.countToPrune(rate: spec.rates[mask.layers[group[0]].kind], remaining: candidates.count)
+                for (_, layer, i) in candidates.prefix(count) { expected.layers[layer].keep[i] = 0 }
+            }
+            #expect(pruned == expected)
+            mask = pruned
+        }
+        #expect(Pruner.smallest(3, of: [2, 1, 1, 0, 1, 2]) == [1, 2, 3])
+        #expect(Pruner.smallest(0, of: [1]) == [])
+    }
+
     @Test func globalPruningLeavesKindsAtRateZeroAlone() throws {
         let (mask, weights) = try lenet(seed: 6)
         let pruned = try Pruner.prune(mask, by: weights, spec: PruningSpec(scope: .global, rates: LayerRates(fc: 0.2)))

@@ -11,27 +11,23 @@ public enum Pruner {
     /// together. Ties in magnitude are broken by position (earlier layer, then
     /// lower index, pruned first), so the result is deterministic.
     public static func prune(_ mask: Mask, by weights: Weights, spec: PruningSpec) throws -> Mask {
-        var candidates: [[(magnitude: Float, index: Int)]] = []
+        var values: [[Float]] = []
         for layer in mask.layers {
-            guard let values = weights[layer.name + ".weight"], values.count == layer.keep.count else {
+            guard let tensor = weights[layer.name + ".weight"], tensor.count == layer.keep.count else {
                 throw TrainerError.invalidRun("the trained weights have no tensor \(layer.name).weight "
                     + "of \(layer.keep.count) values to prune by")
             }
-            var remaining: [(magnitude: Float, index: Int)] = []
-            remaining.reserveCapacity(layer.keep.count)
-            for index in 0..<values.count where layer.keep[index] != 0 {
-                remaining.append((abs(values[index]), index))
-            }
-            candidates.append(remaining)
+            values.append(tensor)
         }
         var result = mask
         switch spec.scope {
         case .layerwise:
             for (layerIndex, layer) in mask.layers.enumerated() {
-                let count = PruningSpec.countToPrune(rate: spec.rates[layer.kind],
-                                                     remaining: candidates[layerIndex].count)
-                for victim in smallest(count, of: candidates[layerIndex]) {
-                    result.layers[layerIndex].keep[victim.index] = 0
+                var candidates = Candidates()
+                candidates.add(layer, values: values[layerIndex])
+                let count = PruningSpec.countToPrune(rate: spec.rates[layer.kind], remaining: candidates.count)
+                for victim in smallest(count, of: candidates.magnitudes) {
+                    result.layers[layerIndex].keep[Int(candidates.positions[victim])] = 0
                 }
             }
         case .global:
@@ -42,25 +38,20 @@ public enum Pruner {
                 throw TrainerError.invalidRun("global pruning pools layers at one rate; the pooled kinds have rates "
                     + rates.sorted().map { String($0) }.joined(separator: ", "))
             }
-            // Number the pooled candidates in order (layer, then index), which is
-            // also the tie-break order, and remember whose each one is.
-            let pooledCount = pooled.reduce(0) { $0 + candidates[$1].count }
-            var pooledCandidates: [(magnitude: Float, index: Int)] = []
-            pooledCandidates.reserveCapacity(pooledCount)
-            var position = 0
-            var owners: [(layer: Int, index: Int)] = []
-            owners.reserveCapacity(pooledCount)
+            // The pooled candidates in order (layer, then index), which is also the
+            // tie-break order; `starts` says where each pooled layer's begin.
+            var candidates = Candidates()
+            var starts: [Int] = []
             for layerIndex in pooled {
-                for candidate in candidates[layerIndex] {
-                    pooledCandidates.append((candidate.magnitude, position))
-                    owners.append((layerIndex, candidate.index))
-                    position += 1
-                }
+                starts.append(candidates.count)
+                candidates.add(mask.layers[layerIndex], values: values[layerIndex])
             }
-            let count = PruningSpec.countToPrune(rate: rate, remaining: pooledCandidates.count)
-            for victim in smallest(count, of: pooledCandidates) {
-                let owner = owners[victim.index]
-                result.layers[owner.layer].keep[owner.index] = 0
+            let count = PruningSpec.countToPrune(rate: rate, remaining: candidates.count)
+            var owner = 0
+            // Victims come in increasing order, so their owners do too.
+            for victim in smallest(count, of: candidates.magnitudes) {
+                while owner + 1 < starts.count && victim >= starts[owner + 1] { owner += 1 }
+                result.layers[pooled[owner]].keep[Int(candidates.positions[victim])] = 0
             }
         }
         return result
@@ -84,10 +75,44 @@ public enum Pruner {
         })
     }
 
-    private static func smallest(_ count: Int, of candidates: [(magnitude: Float, index: Int)])
-        -> ArraySlice<(magnitude: Float, index: Int)> {
+    /// The weights a mask still keeps: their magnitudes and their positions in
+    /// their layer, 8 bytes each (VGG-19's global pool holds 20 million).
+    private struct Candidates {
+        var magnitudes: [Float] = []
+        var positions: [Int32] = []
+
+        var count: Int { magnitudes.count }
+
+        mutating func add(_ layer: LayerMask, values: [Float]) {
+            let kept = layer.remaining
+            magnitudes.reserveCapacity(magnitudes.count + kept)
+            positions.reserveCapacity(positions.count + kept)
+            for index in 0..<values.count where layer.keep[index] != 0 {
+                magnitudes.append(abs(values[index]))
+                positions.append(Int32(index))
+            }
+        }
+    }
+
+    /// Indices (into `magnitudes`), in increasing order, of the `count` smallest
+    /// magnitudes, ties going to the lower index: the first `count` after sorting by
+    /// (magnitude, index). Found by a threshold (the count-th smallest magnitude)
+    /// rather than by sorting the pairs, which for a pool of millions took gigabytes.
+    static func smallest(_ count: Int, of magnitudes: [Float]) -> [Int] {
         guard count > 0 else { return [] }
-        let sorted = candidates.sorted { $0.magnitude < $1.magnitude || ($0.magnitude == $1.magnitude && $0.index < $1.index) }
-        return sorted[0..<count]
+        precondition(count <= magnitudes.count)
+        let threshold = magnitudes.sorted()[count - 1]
+        var ties = count - magnitudes.reduce(0) { $0 + ($1 < threshold ? 1 : 0) }
+        var victims: [Int] = []
+        victims.reserveCapacity(count)
+        for (index, magnitude) in magnitudes.enumerated() {
+            if magnitude < threshold {
+                victims.append(index)
+            } else if magnitude == threshold, ties > 0 {
+                victims.append(index)
+                ties -= 1
+            }
+        }
+        return victims
     }
 }
