@@ -81,6 +81,26 @@ struct ConvolutionTests {
         #expect(worst <= 1e-4 * scale, "\(what): largest difference \(worst) against values up to \(scale)")
     }
 
+    /// Runs `kernel` forward and backward on random inputs drawn from `generator`
+    /// and compares y, ∂W and ∂x with the direct convolution's.
+    private func expectMatchesReference(_ kernel: any ConvolutionKernel, _ reference: Reference,
+                                        geometry: ConvolutionGeometry, rows: Int,
+                                        generator: inout SeededGenerator, _ label: String) {
+        let x = random(rows * geometry.input.features, &generator)
+        let weight = random(reference.k * reference.c * reference.size * reference.size, &generator)
+        let dy = random(rows * geometry.output.features, &generator)
+        var y = [Float](repeating: .nan, count: dy.count)
+        kernel.forward(x, weight: weight, into: &y, rows: rows, training: true)
+        expectClose(y, reference.forward(x, weight, rows: rows), "\(label) forward")
+        var dW = [Float](repeating: .nan, count: weight.count)
+        var dx = [Float](repeating: .nan, count: x.count)
+        kernel.backward(input: x, weight: weight, outputGradient: dy, weightGradient: &dW, inputGradient: &dx,
+                        rows: rows)
+        let expected = reference.backward(x, weight, dy, rows: rows)
+        expectClose(dW, expected.dW, "\(label) ∂W")
+        expectClose(dx, expected.dx, "\(label) ∂x")
+    }
+
     /// Even and odd sizes, one channel and many, a chunk boundary inside the batch.
     static let cases: [(c: Int, k: Int, h: Int, w: Int, rows: Int)] = [
         (1, 2, 4, 4, 2), (3, 5, 5, 7, 3), (4, 3, 1, 1, 2), (6, 4, 8, 6, 3), (2, 3, 3, 2, 1), (5, 2, 31, 33, 5),
@@ -92,22 +112,8 @@ struct ConvolutionTests {
         var generator = SeededGenerator(seed: UInt64(index), stream: "conv")
         let geometry = ConvolutionGeometry(input: ActivationShape(channels: c, height: h, width: w), outputChannels: k)
         let kernel = algorithm.makeKernel(geometry: geometry, capacity: rows)
-        let x = random(rows * c * h * w, &generator)
-        let weight = random(k * c * 9, &generator)
-        let dy = random(rows * k * h * w, &generator)
-        let reference = Reference(c: c, k: k, h: h, w: w)
-
-        var y = [Float](repeating: .nan, count: rows * k * h * w)
-        kernel.forward(x, weight: weight, into: &y, rows: rows, training: true)
-        expectClose(y, reference.forward(x, weight, rows: rows), "\(algorithm) forward \(Self.cases[index])")
-
-        var dW = [Float](repeating: .nan, count: weight.count)
-        var dx = [Float](repeating: .nan, count: x.count)
-        kernel.backward(input: x, weight: weight, outputGradient: dy, weightGradient: &dW, inputGradient: &dx,
-                        rows: rows)
-        let expected = reference.backward(x, weight, dy, rows: rows)
-        expectClose(dW, expected.dW, "\(algorithm) ∂W \(Self.cases[index])")
-        expectClose(dx, expected.dx, "\(algorithm) ∂x \(Self.cases[index])")
+        expectMatchesReference(kernel, Reference(c: c, k: k, h: h, w: w), geometry: geometry, rows: rows,
+                               generator: &generator, "\(algorithm) \(Self.cases[index])")
     }
 
     /// ResNet's downsampling: 3×3 at stride 2 with padding, and the 1×1 stride-2
@@ -129,20 +135,8 @@ struct ConvolutionTests {
         let kernel = ConvolutionAlgorithm.automatic.resolved(for: geometry).makeKernel(geometry: geometry, capacity: rows)
         let reference = Reference(c: c, k: k, h: h, w: w, size: size, stride: stride)
         #expect(geometry.output == ActivationShape(channels: k, height: reference.oh, width: reference.ow))
-        let x = random(rows * c * h * w, &generator)
-        let weight = random(k * c * size * size, &generator)
-        let dy = random(rows * geometry.output.features, &generator)
-
-        var y = [Float](repeating: .nan, count: rows * geometry.output.features)
-        kernel.forward(x, weight: weight, into: &y, rows: rows, training: true)
-        expectClose(y, reference.forward(x, weight, rows: rows), "forward \(Self.stridedCases[index])")
-        var dW = [Float](repeating: .nan, count: weight.count)
-        var dx = [Float](repeating: .nan, count: x.count)
-        kernel.backward(input: x, weight: weight, outputGradient: dy, weightGradient: &dW, inputGradient: &dx,
-                        rows: rows)
-        let expected = reference.backward(x, weight, dy, rows: rows)
-        expectClose(dW, expected.dW, "∂W \(Self.stridedCases[index])")
-        expectClose(dx, expected.dx, "∂x \(Self.stridedCases[index])")
+        expectMatchesReference(kernel, reference, geometry: geometry, rows: rows, generator: &generator,
+                               "\(Self.stridedCases[index])")
     }
 
     @Test(arguments: [1, 2, 3])
@@ -155,19 +149,8 @@ struct ConvolutionTests {
         #expect(kernel.chunk == 2)
         let rows = 5
         var generator = SeededGenerator(seed: 5, stream: "chunks")
-        let x = random(rows * 2 * 32 * 32, &generator)
-        let weight = random(2 * 2 * 9, &generator)
-        let dy = random(rows * 2 * 32 * 32, &generator)
-        var y = [Float](repeating: 0, count: dy.count)
-        kernel.forward(x, weight: weight, into: &y, rows: rows, training: true)
-        let reference = Reference(c: 2, k: 2, h: 32, w: 32)
-        expectClose(y, reference.forward(x, weight, rows: rows), "forward")
-        var dW = [Float](repeating: 0, count: weight.count)
-        var dx = [Float](repeating: 0, count: x.count)
-        kernel.backward(input: x, weight: weight, outputGradient: dy, weightGradient: &dW, inputGradient: &dx, rows: rows)
-        let expected = reference.backward(x, weight, dy, rows: rows)
-        expectClose(dW, expected.dW, "∂W")
-        expectClose(dx, expected.dx, "∂x")
+        expectMatchesReference(kernel, Reference(c: 2, k: 2, h: 32, w: 32), geometry: geometry, rows: rows,
+                               generator: &generator, "\(lanes) lanes")
     }
 
     @Test func im2colLowersEveryTapWithZeroPadding() {

@@ -1,5 +1,9 @@
 import SweepPlan
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// CIFAR-10's binary version: each file is a run of 3,073-byte records, a label
 /// byte (0–9) and then a 32×32 image as three planes (red, green, blue), row by
 /// row: already the channel-plane layout the trainer uses.
@@ -17,7 +21,7 @@ enum CIFAR10File {
         var labels: [UInt8] = []
         for name in names {
             let path = Dataset.locate(folder: folder, name: name)
-            guard !path.hasSuffix("[.gz]") else {
+            guard access(path, F_OK) == 0 else {
                 throw DataError.missing(path, expected: "one of CIFAR-10's binary batches "
                     + "(\(fileNames.joined(separator: ", "))) from cifar-10-binary.tar.gz, unpacked")
             }
