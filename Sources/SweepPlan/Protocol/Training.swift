@@ -66,6 +66,19 @@ public struct LearningRateDrop: Hashable, Sendable, Codable {
     }
 }
 
+/// How a run's prunable layers compute: as dense products with a mask, or in a
+/// compressed form that stores and touches only the kept weights. Results agree
+/// up to float summation order, so the choice is not part of a trial's id.
+public enum KernelChoice: String, Hashable, Sendable, Codable, CaseIterable {
+    /// Per layer, from its density and shape (the rule is in docs/TRAINER.md).
+    case auto
+    /// Every layer as a dense product with its mask.
+    case dense
+    /// Every prunable layer compressed; only layer kinds with a sparse kernel
+    /// (fully connected ones) may be asked for this.
+    case sparse
+}
+
 /// Everything about one training run except the model, the data and the seed.
 public struct TrainingSpec: Hashable, Sendable, Codable {
     public var optimizer: OptimizerSpec
@@ -77,15 +90,34 @@ public struct TrainingSpec: Hashable, Sendable, Codable {
     public var warmupIterations: Int
     /// Step schedule; empty = constant rate.
     public var drops: [LearningRateDrop]
+    /// Dense or sparse kernels for the prunable layers.
+    public var kernels: KernelChoice
 
     public init(optimizer: OptimizerSpec, batchSize: Int, length: TrainingLength, evalEvery: Int = 100,
-                warmupIterations: Int = 0, drops: [LearningRateDrop] = []) {
+                warmupIterations: Int = 0, drops: [LearningRateDrop] = [], kernels: KernelChoice = .auto) {
         self.optimizer = optimizer
         self.batchSize = batchSize
         self.length = length
         self.evalEvery = evalEvery
         self.warmupIterations = warmupIterations
         self.drops = drops
+        self.kernels = kernels
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case optimizer, batchSize, length, evalEvery, warmupIterations, drops, kernels
+    }
+
+    /// Journals and messages written before `kernels` existed decode as `.auto`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        optimizer = try container.decode(OptimizerSpec.self, forKey: .optimizer)
+        batchSize = try container.decode(Int.self, forKey: .batchSize)
+        length = try container.decode(TrainingLength.self, forKey: .length)
+        evalEvery = try container.decode(Int.self, forKey: .evalEvery)
+        warmupIterations = try container.decode(Int.self, forKey: .warmupIterations)
+        drops = try container.decode([LearningRateDrop].self, forKey: .drops)
+        kernels = try container.decodeIfPresent(KernelChoice.self, forKey: .kernels) ?? .auto
     }
 
     /// The learning rate used for the update of iteration `iteration` (0-based).
