@@ -25,20 +25,17 @@ public struct TrainerBenchmark {
     /// Samples per second over `steps` training steps after `warmup` untimed ones,
     /// with every prunable layer kept at `density` (1 = dense).
     public func trainingThroughput(steps: Int, warmup: Int, density: Double) throws -> Double {
+        try trainingThroughput(steps: steps, warmup: warmup, densities: { _ in density }, kernels: .dense)
+    }
+
+    /// Samples per second over `steps` training steps after `warmup` untimed ones,
+    /// each prunable layer kept at its kind's density (random positions), with
+    /// `kernels` chosen as a trial would choose them.
+    public func trainingThroughput(steps: Int, warmup: Int, densities: (LayerKind) -> Double,
+                                   kernels: KernelChoice) throws -> Double {
         let savedFloatControl = lottery_flush_denormals_saving()
         defer { lottery_restore_float_control(savedFloatControl) }
-        let network = try makeNetwork()
-        var mask = Mask.dense(for: network)
-        if density < 1 {
-            for index in mask.layers.indices {
-                let count = mask.layers[index].keep.count
-                let kept = Int((Double(count) * density).rounded())
-                mask.layers[index].keep = (0..<count).map { $0 < kept ? 1 : 0 }
-            }
-            mask = Pruner.randomMask(like: mask, seed: 1, replicate: 0)
-        }
-        try mask.apply(to: network)
-        network.initialize(seed: 0)
+        let network = try makeNetwork(capacity: training.batchSize, densities: densities, kernels: kernels)
         let optimizer = Optimizer(training.optimizer, parameters: network.parameters)
         let batcher = Batcher(dataset: dataset, network: network)
         let batch = training.batchSize
@@ -58,17 +55,33 @@ public struct TrainerBenchmark {
         return Double(steps * batch) / (clock.now - start).inSeconds
     }
 
+    /// Bytes a trial's network holds for its prunable layers' weights, gradients,
+    /// masks or sparse patterns, and the optimizer's moments, at these densities
+    /// and kernels.
+    public func weightBytes(densities: (LayerKind) -> Double, kernels: KernelChoice) throws -> Int {
+        let network = try makeNetwork(capacity: training.batchSize, densities: densities, kernels: kernels)
+        let moments = training.optimizer.kind == .adam ? 2 : training.optimizer.kind == .momentum ? 1 : 0
+        return network.weights.reduce(0) { total, weight in
+            let stored = weight.value.count
+            return total + 4 * stored * (2 + moments) + 4 * (weight.mask?.count ?? 0) + (weight.pattern?.bytes ?? 0)
+        }
+    }
+
+    /// The kernel of each prunable layer at these densities and kernels.
+    public func kernels(densities: (LayerKind) -> Double, kernels: KernelChoice) throws -> [LayerKernel] {
+        try makeNetwork(capacity: training.batchSize, densities: densities, kernels: kernels).kernels
+    }
+
     /// Examples per second through evaluation (forward passes in inference mode, in
     /// slices of the capacity a trial's network gets, as `TrainingLoop` evaluates),
     /// over the dataset's test examples `passes` times.
-    public func evaluationThroughput(passes: Int) throws -> Double {
+    public func evaluationThroughput(passes: Int, densities: (LayerKind) -> Double = { _ in 1 },
+                                     kernels: KernelChoice = .dense) throws -> Double {
         let savedFloatControl = lottery_flush_denormals_saving()
         defer { lottery_restore_float_control(savedFloatControl) }
         let capacity = Network.capacity(model: model, inputShape: dataset.info.inputShape,
                                         batchSize: training.batchSize)
-        let network = try Network(model: model, inputShape: dataset.info.inputShape, classes: dataset.info.classes,
-                                  capacity: capacity, convolutions: convolutions)
-        network.initialize(seed: 0)
+        let network = try makeNetwork(capacity: capacity, densities: densities, kernels: kernels)
         let batcher = Batcher(dataset: dataset, network: network)
         _ = batcher.evaluate(indices: nil, from: dataset.test, iteration: 0, split: .test)  // warm-up
         let clock = ContinuousClock()
@@ -133,6 +146,27 @@ public struct TrainerBenchmark {
     private func makeNetwork() throws -> Network {
         try Network(model: model, inputShape: dataset.info.inputShape, classes: dataset.info.classes,
                     capacity: training.batchSize, convolutions: convolutions)
+    }
+
+    /// A network at θ0 whose prunable layers keep their kind's density of
+    /// weights at random positions, its kernels chosen as a trial chooses them.
+    private func makeNetwork(capacity: Int, densities: (LayerKind) -> Double,
+                             kernels: KernelChoice) throws -> Network {
+        let network = try Network(model: model, inputShape: dataset.info.inputShape, classes: dataset.info.classes,
+                                  capacity: capacity, convolutions: convolutions)
+        var mask = Mask.dense(for: network)
+        for index in mask.layers.indices {
+            let count = mask.layers[index].keep.count
+            let kept = Int((Double(count) * densities(mask.layers[index].kind)).rounded())
+            mask.layers[index].keep = (0..<count).map { $0 < kept ? 1 : 0 }
+        }
+        if mask.layers.contains(where: { $0.remaining < $0.keep.count }) {
+            mask = Pruner.randomMask(like: mask, seed: 1, replicate: 0)
+        }
+        try mask.apply(to: network)
+        network.initialize(seed: 0)
+        network.selectKernels(kernels)
+        return network
     }
 
     /// `count` examples of `info`'s shape with uniformly random pixels and labels:

@@ -10,6 +10,9 @@ protocol Layer: AnyObject {
     /// Tensors training changes that are not parameters (batch normalization's
     /// running statistics); none for most layers.
     var state: [StateTensor] { get }
+    /// The layout the layer reads its input and writes its output in (its
+    /// gradients too); the network converts between layers that differ.
+    var layout: ActivationLayout { get }
 
     /// Writes the layer's output for `rows` examples. `training` is false for
     /// evaluations (dropout lets everything through then).
@@ -25,6 +28,7 @@ protocol Layer: AnyObject {
 
 extension Layer {
     var state: [StateTensor] { [] }
+    var layout: ActivationLayout { .examples }
 }
 
 /// The shape of one example's activations: `channels` planes of `height × width`.

@@ -15,9 +15,13 @@ public final class Network: @unchecked Sendable {
     /// Batch normalization's running statistics, in layer order: not trained by
     /// the optimizer, but part of every snapshot (`Weights`).
     public let state: [StateTensor]
-    /// activations[0] is the input batch; activations[i + 1] the output of layer i.
+    /// activations[0] is the input batch; activations[i + 1] the output of layer i,
+    /// in that layer's layout (the input in the first layer's).
     private let activations: [FloatBuffer]
     private let gradients: [FloatBuffer]
+    /// For each layer whose input arrives in another layout than it reads: its
+    /// input converted, and its input gradient before converting back.
+    var staging: [Int: (input: FloatBuffer, gradient: FloatBuffer)] = [:]
 
     /// Builds the model for inputs of `inputShape` (`[channels, height, width]`);
     /// weights start at zero until `initialize` draws them.
@@ -64,8 +68,8 @@ public final class Network: @unchecked Sendable {
         self.layers = layers
         parameters = layers.flatMap(\.parameters)
         state = layers.flatMap(\.state)
-        activations = [FloatBuffer(count: capacity * inputFeatures)]
-            + layers.map { FloatBuffer(count: capacity * $0.outputFeatures) }
+        activations = [FloatBuffer(count: ActivationLayout.capacity(rows: capacity, features: inputFeatures))]
+            + layers.map { FloatBuffer(count: ActivationLayout.capacity(rows: capacity, features: $0.outputFeatures)) }
         gradients = activations.map { FloatBuffer(count: $0.count) }
     }
 
@@ -155,8 +159,21 @@ public final class Network: @unchecked Sendable {
     /// The prunable weight tensors, in layer order.
     public var weights: [Parameter] { parameters.filter(\.isPrunable) }
 
-    /// Where a batch's inputs go before `forward`: `capacity × inputFeatures` floats.
+    /// Where a batch's inputs go before `forward`, in `inputLayout`.
     public var input: UnsafeMutablePointer<Float> { activations[0].pointer }
+
+    /// The layout `input` is read in: the first layer's.
+    var inputLayout: ActivationLayout { layers[0].layout }
+
+    /// The layout of the logits: the last layer's.
+    private var outputLayout: ActivationLayout { layers[layers.count - 1].layout }
+
+    /// Loads a batch given example after example (`rows × inputFeatures`) into
+    /// `input`, in its layout.
+    public func loadInput(_ values: UnsafePointer<Float>, rows: Int) {
+        precondition(rows <= capacity)
+        ActivationLayout.examples.convert(values, to: inputLayout, into: input, rows: rows, features: inputFeatures)
+    }
 
     /// Gaussian Glorot initialisation (std = √(2 / (fan-in + fan-out))), biases
     /// and β zero, γ one, from streams derived from `seed`, one per tensor, so it
@@ -172,22 +189,35 @@ public final class Network: @unchecked Sendable {
             }
             var generator = SeededGenerator(seed: seed, stream: stream, index: index)
             let deviation = (2.0 / Double(parameter.fanIn + parameter.fanOut)).squareRoot()
-            let w = parameter.value.pointer
+            // Every element is drawn, kept or not, so θ0 does not depend on the
+            // mask, nor on whether the tensor is compressed.
+            let drawn = parameter.isCompressed ? FloatBuffer(count: parameter.count) : parameter.value
+            let w = drawn.pointer
             for i in 0..<parameter.count {
                 w[i] = Float(generator.nextGaussian() * deviation)
             }
-            parameter.applyMask()
+            if parameter.isCompressed {
+                parameter.setDenseValues(w)
+            } else {
+                parameter.applyMask()
+            }
         }
     }
 
-    /// Runs the inputs in `input` through every layer; returns the logits.
-    /// `training` turns dropout on and lets layers keep what `backward` needs.
+    /// Runs the inputs in `input` through every layer; returns the logits (in
+    /// `outputLayout`). `training` turns dropout on and lets layers keep what
+    /// `backward` needs.
     @discardableResult
-    public func forward(rows: Int, training: Bool = false) -> UnsafeMutablePointer<Float> {
+    func forward(rows: Int, training: Bool = false) -> UnsafeMutablePointer<Float> {
         precondition(rows <= capacity)
         for (index, layer) in layers.enumerated() {
-            layer.forward(activations[index].pointer, into: activations[index + 1].pointer, rows: rows,
-                          training: training)
+            var input = activations[index].pointer
+            if let stage = staging[index] {
+                layers[index - 1].layout.convert(input, to: layer.layout, into: stage.input.pointer, rows: rows,
+                                                 features: layer.inputFeatures)
+                input = stage.input.pointer
+            }
+            layer.forward(input, into: activations[index + 1].pointer, rows: rows, training: training)
         }
         return activations[layers.count].pointer
     }
@@ -199,11 +229,18 @@ public final class Network: @unchecked Sendable {
         let logits = forward(rows: rows, training: true)
         let last = layers.count
         let result = SoftmaxCrossEntropy.evaluate(logits: logits, labels: labels, rows: rows, classes: classes,
-                                                  gradient: gradients[last].pointer)
+                                                  layout: outputLayout, gradient: gradients[last].pointer)
         for index in stride(from: last - 1, through: 0, by: -1) {
-            layers[index].backward(input: activations[index].pointer, output: activations[index + 1].pointer,
-                                   outputGradient: gradients[index + 1].pointer,
-                                   inputGradient: index > 0 ? gradients[index].pointer : nil, rows: rows)
+            let layer = layers[index]
+            let stage = staging[index]
+            let inputGradient = index > 0 ? (stage?.gradient.pointer ?? gradients[index].pointer) : nil
+            layer.backward(input: stage?.input.pointer ?? activations[index].pointer,
+                           output: activations[index + 1].pointer,
+                           outputGradient: gradients[index + 1].pointer, inputGradient: inputGradient, rows: rows)
+            if index > 0, let stage {
+                layer.layout.convert(stage.gradient.pointer, to: layers[index - 1].layout, into: gradients[index].pointer,
+                                     rows: rows, features: layer.inputFeatures)
+            }
         }
         return result
     }
@@ -212,7 +249,7 @@ public final class Network: @unchecked Sendable {
     public func evaluate(labels: UnsafePointer<Int32>, rows: Int) -> (lossSum: Double, correct: Int) {
         let logits = forward(rows: rows)
         return SoftmaxCrossEntropy.evaluate(logits: logits, labels: labels, rows: rows, classes: classes,
-                                            gradient: nil)
+                                            layout: outputLayout, gradient: nil)
     }
 
     /// Starts the stream dropout layers draw from; a training run sets it from its seed.

@@ -19,8 +19,9 @@ public final class Optimizer {
     public init(_ spec: OptimizerSpec, parameters: [Parameter]) {
         self.spec = spec
         self.parameters = parameters
-        firstMoments = spec.kind == .sgd ? [] : parameters.map { FloatBuffer(count: $0.count) }
-        secondMoments = spec.kind == .adam ? parameters.map { FloatBuffer(count: $0.count) } : []
+        // Sized by what each tensor stores: a compressed weight's kept values only.
+        firstMoments = spec.kind == .sgd ? [] : parameters.map { FloatBuffer(count: $0.value.count) }
+        secondMoments = spec.kind == .adam ? parameters.map { FloatBuffer(count: $0.value.count) } : []
     }
 
     /// Moments of one parameter, for tests of the masking invariant.
@@ -55,12 +56,26 @@ public final class Optimizer {
         let g = parameter.gradient.pointer
         let m = firstMoments[index].pointer
         let v = secondMoments[index].pointer
-        let n = parameter.count
+        let n = parameter.value.count
         // Biases (no mask) are a few hundred values: a plain loop. Weights take
         // explicit vectors: with five streams, three of them written, the
-        // compiler's alias checks give up and its loop would stay scalar.
+        // compiler's alias checks give up and its loop would stay scalar. A
+        // compressed weight keeps everything it stores: the same arithmetic
+        // without the mask's (exact) multiplications by one.
         var i = 0
-        if let mask = parameter.mask?.pointer {
+        if parameter.isCompressed {
+            let vectorEnd = n - n % Vector.scalarCount
+            while i < vectorEnd {
+                let weight = load(w, i)
+                let gradient = load(g, i) + decay * weight
+                let first = beta1 * load(m, i) + oneMinusBeta1 * gradient
+                let second = beta2 * load(v, i) + oneMinusBeta2 * gradient * gradient
+                store(first, m, i)
+                store(second, v, i)
+                store(weight - stepSize * first / (second.squareRoot() * inverseRootCorrection2 + epsilon), w, i)
+                i += Vector.scalarCount
+            }
+        } else if let mask = parameter.mask?.pointer {
             let vectorEnd = n - n % Vector.scalarCount
             while i < vectorEnd {
                 let keep = load(mask, i)
@@ -91,7 +106,7 @@ public final class Optimizer {
         let decay = Float(spec.weightDecay)
         let w = parameter.value.pointer
         let g = parameter.gradient.pointer
-        let n = parameter.count
+        let n = parameter.value.count
         if let mask = parameter.mask?.pointer {
             for i in 0..<n {
                 w[i] = (w[i] - rate * (g[i] + decay * w[i])) * mask[i]
@@ -110,13 +125,20 @@ public final class Optimizer {
         let w = parameter.value.pointer
         let g = parameter.gradient.pointer
         let buffer = firstMoments[index].pointer
-        let n = parameter.count
+        let n = parameter.value.count
         if let mask = parameter.mask?.pointer {
             for i in 0..<n {
                 let keep = mask[i]
                 let velocity = mu * buffer[i] + (g[i] + decay * w[i]) * keep
                 buffer[i] = velocity
                 w[i] = (w[i] - rate * velocity) * keep
+            }
+        } else if parameter.isCompressed {
+            // As the masked loop, which a compressed weight's twin runs, computes it.
+            for i in 0..<n {
+                let velocity = mu * buffer[i] + (g[i] + decay * w[i])
+                buffer[i] = velocity
+                w[i] -= rate * velocity
             }
         } else {
             for i in 0..<n {

@@ -34,9 +34,8 @@ public struct Mask: Hashable, Sendable, Codable {
     /// The mask a network currently trains with.
     public init(of network: Network) {
         layers = network.weights.map { parameter in
-            let m = parameter.mask!.pointer
-            return LayerMask(name: parameter.layerName, kind: parameter.kind ?? .fc,
-                             keep: (0..<parameter.count).map { m[$0] != 0 ? 1 : 0 })
+            LayerMask(name: parameter.layerName, kind: parameter.kind ?? .fc,
+                      keep: parameter.keep.map { $0 != 0 ? 1 : 0 })
         }
     }
 
@@ -54,9 +53,11 @@ public struct Mask: Hashable, Sendable, Codable {
                 throw TrainerError.invalidRun("mask layer \(layer.name) (\(layer.keep.count) weights) does not fit "
                     + "\(parameter.layerName) (\(parameter.count) weights) of \(network.model.name)")
             }
-            let m = parameter.mask!.pointer
-            for i in 0..<layer.keep.count { m[i] = Float(layer.keep[i]) }
-            parameter.applyMask()
+            guard !parameter.isCompressed else {
+                throw TrainerError.invalidRun("\(parameter.layerName) already trains sparse; "
+                    + "a mask is set before the kernels are chosen")
+            }
+            parameter.setMask { Float(layer.keep[$0]) }
         }
     }
 }

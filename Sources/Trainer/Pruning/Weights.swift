@@ -22,7 +22,7 @@ public struct Weights: Hashable, Sendable, Codable {
 
     /// A copy of `network`'s current values: its parameters, then its state.
     public init(of network: Network) {
-        tensors = network.parameters.map { Tensor(name: $0.name, values: $0.value.array) }
+        tensors = network.parameters.map { Tensor(name: $0.name, values: $0.denseValues) }
             + network.state.map { Tensor(name: $0.name, values: $0.value.array) }
     }
 
@@ -32,20 +32,23 @@ public struct Weights: Hashable, Sendable, Codable {
 
     /// Copies these values into `network`, tensor by tensor, then re-applies its masks.
     public func load(into network: Network) throws {
-        let targets = network.parameters.map { ($0.name, $0.value) } + network.state.map { ($0.name, $0.value) }
+        let targets = network.parameters.map { ($0.name, $0.count) } + network.state.map { ($0.name, $0.value.count) }
         guard tensors.count == targets.count else {
             throw TrainerError.invalidRun("weights of \(tensors.count) tensors do not fit \(network.model.name), "
                 + "which has \(targets.count)")
         }
-        for ((name, buffer), tensor) in zip(targets, tensors) {
-            guard name == tensor.name, buffer.count == tensor.values.count else {
+        for ((name, count), tensor) in zip(targets, tensors) {
+            guard name == tensor.name, count == tensor.values.count else {
                 throw TrainerError.invalidRun("tensor \(tensor.name) (\(tensor.values.count) values) does not fit "
-                    + "\(name) (\(buffer.count)) of \(network.model.name)")
-            }
-            tensor.values.withUnsafeBufferPointer {
-                buffer.pointer.update(from: $0.baseAddress!, count: $0.count)
+                    + "\(name) (\(count)) of \(network.model.name)")
             }
         }
-        for parameter in network.parameters { parameter.applyMask() }
+        // Parameters keep only what their masks keep; compressed ones store only that.
+        for (parameter, tensor) in zip(network.parameters, tensors) {
+            tensor.values.withUnsafeBufferPointer { parameter.setDenseValues($0.baseAddress!) }
+        }
+        for (state, tensor) in zip(network.state, tensors.dropFirst(network.parameters.count)) {
+            tensor.values.withUnsafeBufferPointer { state.value.pointer.update(from: $0.baseAddress!, count: $0.count) }
+        }
     }
 }

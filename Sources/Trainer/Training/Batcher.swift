@@ -19,24 +19,54 @@ final class Batcher {
         labels.deallocate()
     }
 
-    /// Loads the examples at `indices` (at most `capacity`) of `examples`.
+    /// Loads the examples at `indices` (at most `capacity`) of `examples`, in the
+    /// layout the network's first layer reads.
     func load(indices: UnsafeBufferPointer<Int32>, from examples: Examples) {
         let features = examples.featuresPerExample
         let plane = features / tables.count
         let input = network.input
+        let rows = indices.count
+        for (row, index) in indices.enumerated() {
+            labels[row] = Int32(examples.labels[Int(index)])
+        }
         examples.pixels.withUnsafeBufferPointer { pixels in
-            for (row, index) in indices.enumerated() {
-                let source = pixels.baseAddress! + Int(index) * features
-                let destination = input + row * features
-                for (channel, table) in tables.enumerated() {
-                    table.withUnsafeBufferPointer { lookup in
-                        let offset = channel * plane
-                        for i in offset..<(offset + plane) {
-                            destination[i] = lookup[Int(source[i])]
+            switch network.inputLayout {
+            case .examples:
+                for (row, index) in indices.enumerated() {
+                    let source = pixels.baseAddress! + Int(index) * features
+                    let destination = input + row * features
+                    for (channel, table) in tables.enumerated() {
+                        table.withUnsafeBufferPointer { lookup in
+                            let offset = channel * plane
+                            for i in offset..<(offset + plane) {
+                                destination[i] = lookup[Int(source[i])]
+                            }
                         }
                     }
                 }
-                labels[row] = Int32(examples.labels[Int(index)])
+            case .features:
+                // 16 examples at a time, so that each feature's 16 values fill one
+                // cache line of the input while the 16 sources stay in cache.
+                let lanes = ActivationLayout.lanes(rows: rows)
+                withUnsafeTemporaryAllocation(of: UnsafePointer<UInt8>.self, capacity: 16) { sources in
+                    for first in stride(from: 0, to: rows, by: 16) {
+                        let count = min(16, rows - first)
+                        for r in 0..<count {
+                            sources[r] = pixels.baseAddress! + Int(indices[first + r]) * features
+                        }
+                        for (channel, table) in tables.enumerated() {
+                            table.withUnsafeBufferPointer { lookup in
+                                for i in (channel * plane)..<((channel + 1) * plane) {
+                                    let destination = input + i * lanes + first
+                                    for r in 0..<count { destination[r] = lookup[Int(sources[r][i])] }
+                                }
+                            }
+                        }
+                    }
+                }
+                if lanes > rows {
+                    for i in 0..<features { (input + i * lanes + rows).update(repeating: 0, count: lanes - rows) }
+                }
             }
         }
     }

@@ -66,6 +66,9 @@ public struct TrainingLoop {
 
         let clock = ContinuousClock()
         let start = clock.now
+        // Sparse layers compress their weights first: the optimizer's moments
+        // are then made for the kept weights only.
+        network.selectKernels(training.kernels)
         let optimizer = Optimizer(training.optimizer, parameters: network.parameters)
         network.seedDropout(seed)
         let batcher = Batcher(dataset: dataset, network: network)

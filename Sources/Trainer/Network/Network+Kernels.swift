@@ -1,0 +1,73 @@
+import SweepPlan
+
+/// How one prunable layer computes.
+public struct LayerKernel: Hashable, Sendable, CustomStringConvertible {
+    public var name: String
+    public var isSparse: Bool
+    public var kept: Int
+    public var total: Int
+
+    /// Kept weights over all weights.
+    public var density: Double { Double(kept) / Double(max(total, 1)) }
+
+    public var description: String {
+        "\(name) \(isSparse ? "sparse" : "dense") at \(String(format: "%.1f", density * 100))%"
+    }
+}
+
+extension Network {
+    /// Chooses each fully connected layer's kernel as `choice` says and lays the
+    /// activations out for it: a run of consecutive fully connected layers with
+    /// a sparse one among them reads `.features` throughout, so activations are
+    /// converted only where the run begins and ends (after a convolution, and at
+    /// nothing for LeNet: the batch is loaded that way and the loss reads it).
+    ///
+    /// Call once the mask is set and before the optimizer is made: compressing a
+    /// weight frees its dense form and cannot be undone. Convolutions stay dense
+    /// whatever `choice` says; they have no sparse kernel.
+    @discardableResult
+    public func selectKernels(_ choice: KernelChoice) -> [LayerKernel] {
+        for case let layer as DenseLayer in layers where !layer.isSparse {
+            let kept = layer.weight.remaining
+            let sparse = switch choice {
+            case .dense: false
+            case .sparse: true
+            case .auto: KernelRule.prefersSparse(kept: kept, inputs: layer.inputFeatures, outputs: layer.outputFeatures)
+            }
+            if sparse { layer.compress() }
+        }
+        var start = 0
+        while start < layers.count {
+            var end = start
+            while end < layers.count, layers[end] is DenseLayer { end += 1 }
+            let run = layers[start..<end].compactMap { $0 as? DenseLayer }
+            let layout: ActivationLayout = run.contains(where: \.isSparse) ? .features : .examples
+            for layer in run { layer.layout = layout }
+            start = max(end, start + 1)
+        }
+        staging = [:]
+        for index in layers.indices.dropFirst() where layers[index].layout != layers[index - 1].layout {
+            let count = ActivationLayout.capacity(rows: capacity, features: layers[index].inputFeatures)
+            staging[index] = (FloatBuffer(count: count), FloatBuffer(count: count))
+        }
+        return kernels
+    }
+
+    /// How each prunable layer computes now.
+    public var kernels: [LayerKernel] {
+        layers.flatMap { layer in
+            layer.parameters.filter(\.isPrunable).map { weight in
+                LayerKernel(name: weight.layerName, isSparse: weight.isCompressed, kept: weight.remaining,
+                            total: weight.count)
+            }
+        }
+    }
+}
+
+/// When `auto` trains a fully connected layer sparse. Measured with
+/// `lottery bench sparse` on this machine kind; docs/TRAINER.md states the rule.
+enum KernelRule {
+    static func prefersSparse(kept: Int, inputs: Int, outputs: Int) -> Bool {
+        Double(kept) <= 0.35 * Double(inputs * outputs)
+    }
+}

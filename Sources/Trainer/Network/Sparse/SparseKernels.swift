@@ -1,0 +1,150 @@
+/// The three products of a sparse fully connected layer, on activations in the
+/// `.features` layout (`features × lanes`), with explicit vectors over the
+/// batch: each kept weight multiplies a whole row of lanes at once.
+///
+/// - forward: `y[j, :] = b[j] + Σ_i w[i, j] · x[i, :]`, walking the weights in
+///   column order, each output's sum held in registers;
+/// - ∂W at kept positions only: `∂w[i, j] = Σ_lanes x[i, :] · ∂y[j, :]`;
+/// - ∂x by the transpose: `∂x[i, :] = Σ_j w[i, j] · ∂y[j, :]`, each input's sum
+///   held in registers, so nothing is scattered.
+///
+/// Lanes go 64 at a time (eight AVX2 registers of accumulators), then 16 at a
+/// time for the rest; `lanes` is always a multiple of 16. Every sum runs in a
+/// fixed order, so results are the same on every run.
+enum SparseKernels {
+    // Concrete 16-float vectors, four of them for a block of 64 lanes: the
+    // compiler keeps these in registers and fuses multiply-adds, where a
+    // generic or 64-wide vector type spills to the stack.
+    typealias Vector = SIMD16<Float>
+    static let block = 64
+
+    static func forward(pattern: SparsePattern, values: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                        relu: Bool, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, lanes: Int) {
+        let starts = pattern.columnStarts
+        let inputsOf = pattern.rowIndices
+        var lane = 0
+        while lane + block <= lanes {
+            let source = x + lane
+            for j in 0..<pattern.outputs {
+                var s0 = Vector(repeating: bias[j]), s1 = s0, s2 = s0, s3 = s0
+                for k in Int(starts[j])..<Int(starts[j + 1]) {
+                    let row = source + Int(inputsOf[k]) * lanes
+                    let w = values[k]
+                    s0 = s0.addingProduct(load(row), w)
+                    s1 = s1.addingProduct(load(row + 16), w)
+                    s2 = s2.addingProduct(load(row + 32), w)
+                    s3 = s3.addingProduct(load(row + 48), w)
+                }
+                let out = y + j * lanes + lane
+                store(activate(s0, relu), out)
+                store(activate(s1, relu), out + 16)
+                store(activate(s2, relu), out + 32)
+                store(activate(s3, relu), out + 48)
+            }
+            lane += block
+        }
+        while lane < lanes {
+            let source = x + lane
+            for j in 0..<pattern.outputs {
+                var sum = Vector(repeating: bias[j])
+                for k in Int(starts[j])..<Int(starts[j + 1]) {
+                    sum = sum.addingProduct(load(source + Int(inputsOf[k]) * lanes), values[k])
+                }
+                store(activate(sum, relu), y + j * lanes + lane)
+            }
+            lane += Vector.scalarCount
+        }
+    }
+
+    /// ∂W at the kept positions, in stored order. Every lane takes part; the
+    /// padding lanes' gradients are zero.
+    static func weightGradient(pattern: SparsePattern, x: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>,
+                               into gradient: UnsafeMutablePointer<Float>, lanes: Int) {
+        let starts = pattern.columnStarts
+        let inputsOf = pattern.rowIndices
+        for j in 0..<pattern.outputs {
+            let dyRow = dy + j * lanes
+            for k in Int(starts[j])..<Int(starts[j + 1]) {
+                let xRow = x + Int(inputsOf[k]) * lanes
+                var p0 = Vector(), p1 = Vector(), p2 = Vector(), p3 = Vector()
+                var lane = 0
+                while lane + block <= lanes {
+                    p0 = p0.addingProduct(load(xRow + lane), load(dyRow + lane))
+                    p1 = p1.addingProduct(load(xRow + lane + 16), load(dyRow + lane + 16))
+                    p2 = p2.addingProduct(load(xRow + lane + 32), load(dyRow + lane + 32))
+                    p3 = p3.addingProduct(load(xRow + lane + 48), load(dyRow + lane + 48))
+                    lane += block
+                }
+                while lane < lanes {
+                    p0 = p0.addingProduct(load(xRow + lane), load(dyRow + lane))
+                    lane += Vector.scalarCount
+                }
+                gradient[k] = sum((p0 + p1) + (p2 + p3))
+            }
+        }
+    }
+
+    static func inputGradient(pattern: SparsePattern, values: UnsafePointer<Float>,
+                              outputGradient dy: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>,
+                              lanes: Int) {
+        let starts = pattern.rowStarts
+        let outputsOf = pattern.columnIndices
+        let positions = pattern.storedPositions
+        var lane = 0
+        while lane + block <= lanes {
+            let source = dy + lane
+            for i in 0..<pattern.inputs {
+                var s0 = Vector(), s1 = Vector(), s2 = Vector(), s3 = Vector()
+                for t in Int(starts[i])..<Int(starts[i + 1]) {
+                    let row = source + Int(outputsOf[t]) * lanes
+                    let w = values[Int(positions[t])]
+                    s0 = s0.addingProduct(load(row), w)
+                    s1 = s1.addingProduct(load(row + 16), w)
+                    s2 = s2.addingProduct(load(row + 32), w)
+                    s3 = s3.addingProduct(load(row + 48), w)
+                }
+                let out = dx + i * lanes + lane
+                store(s0, out)
+                store(s1, out + 16)
+                store(s2, out + 32)
+                store(s3, out + 48)
+            }
+            lane += block
+        }
+        while lane < lanes {
+            let source = dy + lane
+            for i in 0..<pattern.inputs {
+                var sum = Vector()
+                for t in Int(starts[i])..<Int(starts[i + 1]) {
+                    sum = sum.addingProduct(load(source + Int(outputsOf[t]) * lanes), values[Int(positions[t])])
+                }
+                store(sum, dx + i * lanes + lane)
+            }
+            lane += Vector.scalarCount
+        }
+    }
+
+    @inline(__always)
+    private static func activate(_ v: Vector, _ relu: Bool) -> Vector {
+        relu ? v.replacing(with: 0, where: v .< 0) : v
+    }
+
+    @inline(__always)
+    private static func load(_ pointer: UnsafePointer<Float>) -> Vector {
+        UnsafeRawPointer(pointer).loadUnaligned(as: Vector.self)
+    }
+
+    @inline(__always)
+    private static func store(_ value: Vector, _ pointer: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Vector.self)
+    }
+
+    /// 16 lanes added pairwise down to one.
+    @inline(__always)
+    private static func sum(_ v: Vector) -> Float {
+        let eight = v.lowHalf + v.highHalf
+        let four = eight.lowHalf + eight.highHalf
+        let two = four.lowHalf + four.highHalf
+        return two[0] + two[1]
+    }
+}
