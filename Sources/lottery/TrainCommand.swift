@@ -44,6 +44,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Evaluate the training sample, validation and test every this many iterations.")
     var evalEvery: Int?
 
+    @Option(help: "How prunable layers compute: auto (per layer; docs/TRAINER.md), dense, or sparse (no convolutions).")
+    var kernels: KernelChoice = .auto
+
     @Option(help: "Fraction of each hidden fc layer's remaining weights pruned per level (default: the preset's).")
     var fcRate: Double?
 
@@ -79,7 +82,13 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("\(name) must be in [0, 1), not \(rate)")
             }
         }
-        _ = try resolvedModel()
+        let (modelSpec, _) = try resolvedModel()
+        // An unknown dataset is reported when it is loaded.
+        if kernels == .sparse, let info = DatasetInfo.named(dataset),
+           let refusal = KernelChoice.sparseRefusal(
+               model: modelSpec.name, shapes: modelSpec.weightShapes(input: info.inputShape, classes: info.classes)) {
+            throw ValidationError("--kernels \(refusal); \(KernelChoice.sparseAlternative)")
+        }
     }
 
     func run() throws {
@@ -91,6 +100,7 @@ struct TrainCommand: ParsableCommand {
         if let optimizer { training.optimizer.kind = optimizer }
         if let lr { training.optimizer.learningRate = lr }
         if let evalEvery { training.evalEvery = evalEvery }
+        training.kernels = kernels
         var pruning = preset.pruning
         if let fcRate { pruning.rates.fc = fcRate }
         if let outputRate { pruning.rates.output = outputRate }
@@ -141,3 +151,4 @@ struct TrainCommand: ParsableCommand {
 
 extension OptimizerSpec.Kind: ExpressibleByArgument {}
 extension ControlKind: ExpressibleByArgument {}
+extension KernelChoice: ExpressibleByArgument {}

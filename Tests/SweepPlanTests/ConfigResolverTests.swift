@@ -243,6 +243,58 @@ import Testing
         #expect(problem.location.line == 2)
     }
 
+    @Test func sparseKernelsNeedAFullyConnectedModel() throws {
+        let problem = try #require(onlyDiagnostic("""
+            dataset: {name: cifar10, path: /data}
+            model: conv-2
+            training: {kernels: sparse}
+            levels: 1
+            """))
+        #expect(problem.code == .conflict)
+        #expect(problem.path == "training.kernels")
+        #expect((problem.location.line, problem.location.column) == (3, 21))
+        #expect(problem.description == "test.yaml:3:21: error: training.kernels: sparse needs a sparse kernel for every "
+            + "prunable layer, but conv-2 has convolution layers (conv1, conv2), which train dense only (use auto, which "
+            + "picks sparse kernels for the fully connected layers where they are faster, or dense)")
+        // Only where a model with convolutions meets sparse, at that value; a long list is shortened.
+        let found = diagnostics("""
+            dataset: {name: cifar10, path: /data}
+            model: [lenet-300-100, resnet-18]
+            training: {kernels: [dense, sparse]}
+            zip: [model, training.kernels]
+            levels: 1
+            """)
+        #expect(found.map { [$0.location.line, $0.location.column] } == [[3, 29]])
+        #expect(found.first?.message.contains("resnet-18 has convolution layers (conv1, conv2, …, conv19; 21 in all)") == true)
+        // Fully connected models take sparse, with dropout too; models with convolutions take the others.
+        #expect(diagnostics("""
+            dataset: fashion-mnist
+            model: {preset: lenet-300-100, hidden: [500], dropout: 0.5}
+            training: {kernels: sparse}
+            levels: 1
+            """).isEmpty)
+        #expect(diagnostics("dataset: {name: cifar10, path: /data}\nmodel: vgg-19\ntraining: {kernels: dense}\nlevels: 1").isEmpty)
+        #expect(diagnostics("dataset: {name: cifar10, path: /data}\nmodel: conv-4\ntraining: {kernels: auto}\nlevels: 1").isEmpty)
+    }
+
+    @Test func anAxisOfKernelsAloneWouldRunTheSameTrialsTwice() throws {
+        let problem = try #require(onlyDiagnostic(minimalSweep + "\ntraining: {kernels: [dense, sparse]}"))
+        #expect(problem.code == .conflict)
+        #expect(problem.path == "training.kernels")
+        #expect((problem.location.line, problem.location.column) == (4, 12))
+        #expect(problem.message.hasPrefix("configs that differ only in kernels (dense, sparse) train the same trials"))
+        #expect(problem.suggestion == "give training.kernels one value, or zip it with an axis that changes the trials, like model")
+        // Zipped with the model, each config has its own trials.
+        let zipped = try Sweep(yaml: """
+            dataset: {name: cifar10, path: /data}
+            model: [lenet-300-100, conv-2]
+            training: {kernels: [sparse, dense]}
+            zip: [model, training.kernels]
+            levels: 1
+            """)
+        #expect(zipped.chains.map(\.training.kernels) == [.sparse, .dense])
+    }
+
     @Test func batchLargerThanTheData() throws {
         let problem = try #require(onlyDiagnostic(minimalSweep + "\ntraining: {batch: 60000}"))
         #expect(problem.code == .outOfRange)

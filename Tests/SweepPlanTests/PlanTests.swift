@@ -114,6 +114,24 @@ import Testing
         #expect(level1.parameter("pruning.rates.fc") == "0.2")
     }
 
+    @Test func aTrialSharedByConfigsWithOtherKernelsRunsWithTheFirstConfigs() throws {
+        let plan = try makePlan("""
+            dataset: fashion-mnist
+            model: lenet-300-100
+            training: {kernels: [dense, sparse]}
+            pruning: {rates: {fc: [0.2, 0.4]}}
+            zip: [training.kernels, pruning.rates.fc]
+            levels: 1
+            """)
+        // Kernels are not part of the id, so the dense run is shared, with the kernels of
+        // the first config in grid order; each pruned level has its config's.
+        #expect(plan.trials.count == 3)
+        #expect(plan.trials[0].chains == [0, 1])
+        #expect(plan.trials.map(\.recipe.training.kernels) == [.dense, .dense, .sparse])
+        #expect(plan.trials[0].parameter("training.kernels") == nil)
+        #expect(plan.trials[2].parameter("training.kernels") == "sparse")
+    }
+
     @Test func aShorterChainSharesEveryLevelWithALongerOne() throws {
         let plan = try makePlan(minimalSweep.replacing("levels: 2", with: "levels: [2, 5]"))
         #expect(plan.trials.count == 6)

@@ -240,4 +240,32 @@ import Testing
         #expect(Set(found.map(\.code)) == [.unknownKey, .missingKey])
         #expect(found.first { $0.code == .unknownKey }?.suggestion == "did you mean 'factor'?")
     }
+
+    @Test func kernelsAreAChoiceAndAnAxis() throws {
+        #expect(try Sweep(yaml: minimalSweep).chains[0].training.kernels == .auto)
+        let scalar = try Sweep(yaml: minimalSweep + "\ntraining: {kernels: sparse}")
+        #expect(scalar.chains.map(\.training.kernels) == [.sparse])
+        // As an axis it is zipped here with one that changes the trials (see ConfigResolverTests).
+        let axis = try Sweep(yaml: minimalSweep + """
+
+            training: {kernels: [dense, Sparse], lr: [1e-3, 2e-3]}
+            zip: [training.kernels, training.lr]
+            """)
+        #expect(axis.axes.first == SweepAxis(name: "training.kernels", values: ["dense", "sparse"]))
+        #expect(axis.chains.map(\.training.kernels) == [.dense, .sparse])
+    }
+
+    @Test func anUnknownKernelChoiceSuggestsTheNearest() throws {
+        let problem = try #require(onlyDiagnostic(minimalSweep + """
+
+            training:
+              kernels: sparce
+            """))
+        #expect(problem.code == .unknownName)
+        #expect(problem.path == "training.kernels")
+        #expect((problem.location.line, problem.location.column) == (5, 12))
+        #expect(problem.suggestion == "did you mean 'sparse'?")
+        #expect(problem.description.hasPrefix(
+            "test.yaml:5:12: error: training.kernels: unknown value 'sparce'; expected one of auto, dense, sparse"))
+    }
 }

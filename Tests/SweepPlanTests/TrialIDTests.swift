@@ -114,6 +114,26 @@ import Testing
         #expect(TrialID(recipe: explicit, parent: nil) == TrialID(recipe: Self.dense, parent: nil))
     }
 
+    /// Dense and sparse products agree up to float summation order: switching a finished
+    /// sweep's kernels must not rerun its trials.
+    @Test func kernelsDoNotChangeTheId() {
+        var pruned = Self.dense
+        pruned.start = .prune(PruningSpec(rates: LayerRates(fc: 0.2, output: 0.1)))
+        let parent = TrialID(recipe: Self.dense, parent: nil)
+        for recipe in [Self.dense, pruned] {
+            let ids = KernelChoice.allCases.map { kernels in
+                var recipe = recipe
+                recipe.training.kernels = kernels
+                return TrialID(recipe: recipe, parent: recipe.start == .dense ? nil : parent)
+            }
+            #expect(Set(ids).count == 1)
+        }
+        var sparse = Self.dense
+        sparse.training.kernels = .sparse
+        #expect(sparse.canonicalForm(parent: nil) == Self.dense.canonicalForm(parent: nil))
+        #expect(TrialID(recipe: sparse, parent: nil).rawValue == "04a58edf638e8576")
+    }
+
     @Test func everyOutcomeDecidingFieldChangesTheId() {
         let base = TrialID(recipe: Self.dense, parent: nil)
         var changes: [TrialRecipe] = []

@@ -163,6 +163,27 @@ import Testing
         }
     }
 
+    /// ASSIGN recipes with and without `kernels`, and with bad ones.
+    @Test func recipeKernelsMatchJSONDecoder() throws {
+        let assign = try WireMessage.assign(.init(lease: "L", trial: "t", attempt: 1, recipe: MessageSamples.recipe)).frames()
+        let header = String(decoding: assign[1], as: UTF8.self)
+        let field = #""kernels":"sparse","#
+        #expect(header.contains(field))
+        let replacements = [
+            "", #""kernels":null,"#, #""kernels":"auto","#, #""kernels":"dense","#, #""kernels":"Dense","#,
+            #""kernels":"fast","#, #""kernels":1,"#, #""kernels":{},"#,
+        ]
+        var outcomes: [String] = []
+        for replacement in replacements {
+            let frames = [assign[0], Array(header.replacing(field, with: replacement).utf8)]
+            let ours = Self.outcome(frames)
+            #expect(ours == Self.outcome(frames, reference: true), "\(replacement)")
+            outcomes.append(ours.hasPrefix("decoded") ? "decoded" : ours)
+        }
+        #expect(outcomes == ["decoded", "decoded", "decoded", "decoded", "malformed-header", "malformed-header",
+                             "malformed-header", "malformed-header"])
+    }
+
     // MARK: Helpers
 
     /// Whether the hand-written codec drops the frames for a JSON number that is not the

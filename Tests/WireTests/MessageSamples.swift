@@ -6,7 +6,11 @@ enum MessageSamples {
     static let recipe = TrialRecipe(
         model: Preset.lenet300100.model,
         data: DataSpec(dataset: "fashion-mnist", validationSize: 5_000, splitSeed: 1),
-        training: Preset.lenet300100.training,
+        training: {
+            var training = Preset.lenet300100.training
+            training.kernels = .sparse  // not the default, so it is written and read
+            return training
+        }(),
         seed: 18_446_744_073_709_551_557,  // near UInt64.max: must survive JSON exactly
         start: .prune(Preset.lenet300100.pruning),
         reset: .rewind(iteration: 500))

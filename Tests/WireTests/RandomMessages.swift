@@ -77,7 +77,8 @@ struct RandomMessages {
         let training = TrainingSpec(optimizer: optimizer, batchSize: int(),
                                     length: chance(2) ? .iterations(int()) : .epochs(int()), evalEvery: int(),
                                     warmupIterations: int(),
-                                    drops: (0 ..< below(3)).map { _ in LearningRateDrop(iteration: int(), factor: double()) })
+                                    drops: (0 ..< below(3)).map { _ in LearningRateDrop(iteration: int(), factor: double()) },
+                                    kernels: KernelChoice.allCases[below(KernelChoice.allCases.count)])
         let start: TrialRecipe.Start = switch below(3) {
         case 0: .dense
         case 1: .prune(PruningSpec(scope: chance(2) ? .layerwise : .global,

@@ -97,8 +97,38 @@ import Wire
                                  seed: 7, start: .control(.randomPrune, replicate: 1), reset: .original)
         let assignment = WireMessage.assign(.init(lease: "L", trial: "t", attempt: 1, recipe: recipe))
         let header = String(decoding: try assignment.frames()[1], as: UTF8.self)
-        let expected = #"{"artifacts":[],"attempt":1,"lease":"L","recipe":{"data":{"dataset":"mnist","splitSeed":0,"validationSize":5000},"model":{"layers":[{"dense":{"units":300}}],"name":"mlp-300"},"reset":{"original":{}},"seed":7,"start":{"control":{"_0":"random-prune","replicate":1}},"training":{"batchSize":60,"drops":[],"evalEvery":100,"length":{"iterations":{"_0":50000}},"optimizer":{"beta1":0.9,"beta2":0.999,"epsilon":1e-08,"kind":"adam","learningRate":0.0012,"momentum":0.9,"weightDecay":0},"warmupIterations":0}},"trial":"t","v":1}"#
+        let expected = #"{"artifacts":[],"attempt":1,"lease":"L","recipe":{"data":{"dataset":"mnist","splitSeed":0,"validationSize":5000},"model":{"layers":[{"dense":{"units":300}}],"name":"mlp-300"},"reset":{"original":{}},"seed":7,"start":{"control":{"_0":"random-prune","replicate":1}},"training":{"batchSize":60,"drops":[],"evalEvery":100,"kernels":"auto","length":{"iterations":{"_0":50000}},"optimizer":{"beta1":0.9,"beta2":0.999,"epsilon":1e-08,"kind":"adam","learningRate":0.0012,"momentum":0.9,"weightDecay":0},"warmupIterations":0}},"trial":"t","v":1}"#
         #expect(header == expected)
+    }
+
+    /// `kernels` is always written but optional to read: a coordinator from before it
+    /// sends none, which means auto. An unknown choice is malformed, like any enumeration.
+    @Test func recipeKernelsAreOptional() throws {
+        var recipe = MessageSamples.recipe
+        for kernels in KernelChoice.allCases {
+            recipe.training.kernels = kernels
+            let message = WireMessage.assign(.init(lease: "L", trial: "t", attempt: 1, recipe: recipe))
+            let frames = try message.frames()
+            #expect(String(decoding: frames[1], as: UTF8.self).contains(#""evalEvery":100,"kernels":"\#(kernels.rawValue)","length""#))
+            #expect(try WireMessage(frames: frames) == message)
+        }
+        let frames = try WireMessage.assign(.init(lease: "L", trial: "t", attempt: 1, recipe: recipe)).frames()
+        let header = String(decoding: frames[1], as: UTF8.self)
+        for (field, expected) in [("", KernelChoice.auto), (#""kernels":null,"#, .auto), (#""kernels":"dense","#, .dense)] {
+            let changed = header.replacing(#""kernels":"sparse","#, with: field)
+            guard case .assign(let decoded) = try WireMessage(frames: [frames[0], Array(changed.utf8)]) else {
+                Issue.record("not an ASSIGN")
+                return
+            }
+            #expect(decoded.recipe.training.kernels == expected)
+            var same = decoded.recipe
+            same.training.kernels = recipe.training.kernels
+            #expect(same == recipe)
+        }
+        let unknown = header.replacing(#""kernels":"sparse""#, with: #""kernels":"fast""#)
+        let error = try #require(throws: DecodeError.self) { try WireMessage(frames: [frames[0], Array(unknown.utf8)]) }
+        #expect(error.reason == "malformed-header")
+        #expect(error.detail == #"recipe.training.kernels: "fast" is not a valid KernelChoice"#)
     }
 
     @Test func nonFiniteLossesTravelAsStrings() throws {

@@ -89,6 +89,7 @@ enum SweepSchema {
         .field(SchemaField(key: "beta1", path: "training.beta1", kind: .coefficient)),
         .field(SchemaField(key: "beta2", path: "training.beta2", kind: .coefficient)),
         .field(SchemaField(key: "epsilon", path: "training.epsilon", kind: .positiveNumber)),
+        .field(SchemaField(key: "kernels", path: "training.kernels", kind: .choice(KernelChoice.allCases.map(\.rawValue)))),
     ])
 
     static let pruning = SchemaSection(key: "pruning", path: "pruning", entries: [

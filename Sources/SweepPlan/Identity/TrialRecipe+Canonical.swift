@@ -6,7 +6,9 @@ extension TrialRecipe {
     /// - the model's name (`lenet-300-100` and `mlp-300-100` are the same layers);
     /// - the dataset's folder (moving the files must not invalidate finished trials);
     /// - optimizer fields the chosen optimizer does not use (momentum outside `.momentum`,
-    ///   β1, β2 and ε outside `.adam`).
+    ///   β1, β2 and ε outside `.adam`);
+    /// - `training.kernels` (dense or sparse products agree up to float summation order, so
+    ///   switching a finished sweep to sparse kernels must not rerun its trials).
     ///
     /// Every other field is written unless it has its default, in this order. Changing the
     /// order, a key, or a value's spelling changes every id: the pinned ids in the tests

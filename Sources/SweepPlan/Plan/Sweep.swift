@@ -71,6 +71,9 @@ public struct Sweep: Sendable {
         for problem in resolutionProblems where seen.insert(problem).inserted {
             diagnostics.append(problem)
         }
+        if let problem = Self.configsDifferingOnlyInKernels(configs, document: document) {
+            diagnostics.append(problem)
+        }
         guard diagnostics.isEmpty else { throw SweepError.invalid(diagnostics) }
 
         self.name = document.name ?? Self.defaultName(for: file)
@@ -83,6 +86,31 @@ public struct Sweep: Sendable {
         }
         self.configs = configs
         self.chains = chains
+    }
+
+    /// Kernels are not part of a trial's id, so two configs that differ only in
+    /// `training.kernels` are the same trials: they would run once, with the first
+    /// config's kernels, while the plan and the reports showed two configs. Such an axis
+    /// is a mistake (most likely an attempt to compare kernel speeds); one zipped with an
+    /// axis that changes the trials, like `model`, is fine.
+    private static func configsDifferingOnlyInKernels(_ configs: [SweepConfig], document: SweepDocument) -> SweepDiagnostic? {
+        guard let axis = document.setting("training.kernels"), axis.isAxis else { return nil }
+        var firstWith: [[SweepParameter]: SweepConfig] = [:]
+        for config in configs {
+            let others = config.parameters.filter { $0.name != axis.path }
+            guard let first = firstWith[others] else {
+                firstWith[others] = config
+                continue
+            }
+            let kernels = [first, config].compactMap { $0.parameters.first { $0.name == axis.path }?.value }
+            return SweepDiagnostic(
+                location: axis.location, path: axis.path, code: .conflict,
+                message: "configs that differ only in kernels (\(kernels.joined(separator: ", "))) train the same trials, "
+                    + "because kernels are not part of a trial's id (results agree up to float summation order); "
+                    + "each trial would run once, with \(kernels.first ?? "the first") kernels",
+                suggestion: "give training.kernels one value, or zip it with an axis that changes the trials, like model")
+        }
+        return nil
     }
 
     /// `sweeps/quickstart.yaml` → `quickstart`.

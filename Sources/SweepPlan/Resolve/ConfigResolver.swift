@@ -33,9 +33,9 @@ struct Resolution {
         let model = model(from: preset)
         guard let (data, dataset) = data(for: preset) else { return nil }
         let trainExamples = trainingSplit(of: dataset, holdingOut: data.validationSize)
-        let (training, iterations) = training(from: preset, trainExamples: trainExamples)
-        let levels = levels()
         let shapes = model.weightShapes(input: dataset.inputShape, classes: dataset.classes)
+        let (training, iterations) = training(from: preset, model: model, shapes: shapes, trainExamples: trainExamples)
+        let levels = levels()
         let pruning = pruning(from: preset, model: model, shapes: shapes, levels: levels ?? 0)
         let reset = reset(training: training, iterations: iterations, trainExamples: trainExamples)
         let controls = ControlCounts(reinit: values["controls.reinit"]?.value.integer ?? 0,

@@ -1,6 +1,8 @@
 extension Resolution {
     /// The preset's training with the file's values over it, and the run's length in iterations.
-    mutating func training(from preset: Preset, trainExamples: Int) -> (TrainingSpec, iterations: Int) {
+    /// `model` and its prunable tensors `shapes` decide which kernels it can train with.
+    mutating func training(from preset: Preset, model: ModelSpec, shapes: [WeightShape],
+                           trainExamples: Int) -> (TrainingSpec, iterations: Int) {
         var training = preset.training
         if let kind = values["training.optimizer"]?.value.word.flatMap(OptimizerSpec.Kind.init(rawValue:)) {
             training.optimizer.kind = kind
@@ -14,6 +16,13 @@ extension Resolution {
         if let batch = values["training.batch"]?.value.integer { training.batchSize = batch }
         if let length = values["training.length"]?.value.length { training.length = length }
         if let every = values["training.eval_every"]?.value.integer { training.evalEvery = every }
+        if let kernels = values["training.kernels"],
+           let choice = kernels.value.word.flatMap(KernelChoice.init(rawValue:)) {
+            training.kernels = choice
+            if choice == .sparse, let refusal = KernelChoice.sparseRefusal(model: model.name, shapes: shapes) {
+                problem(kernels.location, "training.kernels", .conflict, refusal, suggestion: KernelChoice.sparseAlternative)
+            }
+        }
         if training.batchSize > trainExamples {
             problem(values["training.batch"]?.location ?? document.rootLocation, "training.batch", .outOfRange,
                     "a batch of \(training.batchSize) is larger than the training split (\(trainExamples) examples)"

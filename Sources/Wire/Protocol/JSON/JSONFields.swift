@@ -180,6 +180,13 @@ struct JSONFields {
         try JSONRead.enumeration(try value(key, "\(Value.self)"), path, path.describing(key))
     }
 
+    /// An optional enumeration member: nil when absent or null, an error when not one of its raw values.
+    func optionalEnumeration<Value: RawRepresentable>(_ key: String) throws(DecodeError) -> Value?
+        where Value.RawValue == String {
+        guard let value = optionalValue(key) else { return nil }
+        return try JSONRead.enumeration(value, path, path.describing(key))
+    }
+
     func fields(_ key: String) throws(DecodeError) -> JSONFields {
         try JSONRead.object(try value(key, "an object"), path.child(key))
     }

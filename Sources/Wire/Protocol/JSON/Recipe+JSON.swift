@@ -207,6 +207,8 @@ extension TrainingSpec {
             let drop = try JSONRead.object(element, path.element(index))
             drops.append(LearningRateDrop(iteration: try drop.int("iteration"), factor: try drop.double("factor")))
         }
+        // Optional: coordinators from before kernels could be chosen send none, which means auto.
+        let kernels: KernelChoice = try fields.optionalEnumeration("kernels") ?? .auto
         self.init(optimizer: OptimizerSpec(kind: try optimizer.enumeration("kind"),
                                            learningRate: try optimizer.double("learningRate"),
                                            momentum: try optimizer.double("momentum"),
@@ -216,7 +218,7 @@ extension TrainingSpec {
                   batchSize: try fields.int("batchSize"),
                   length: lengthCase.name == "iterations" ? .iterations(count) : .epochs(count),
                   evalEvery: try fields.int("evalEvery"), warmupIterations: try fields.int("warmupIterations"),
-                  drops: drops)
+                  drops: drops, kernels: kernels)
     }
 
     func write(to writer: inout JSONWriter) {
@@ -236,6 +238,8 @@ extension TrainingSpec {
         writer.endArray()
         writer.key("evalEvery")
         writer.int(evalEvery)
+        writer.key("kernels")
+        writer.string(kernels.rawValue)
         writer.key("length")
         writer.beginObject()
         switch length {
