@@ -53,6 +53,15 @@ extension Network {
         return kernels
     }
 
+    /// Examples evaluated at once. Sparse kernels read the input a block of 64
+    /// lanes at a time: a slice of 64 keeps those blocks contiguous and in cache
+    /// (at 1,000 lanes a block's rows are 4 KB apart, a page each), so a network
+    /// that begins with sparse layers evaluates 64 at a time; dense products
+    /// prefer the whole capacity.
+    var evaluationSlice: Int {
+        inputLayout == .features ? min(capacity, SparseKernels.block) : capacity
+    }
+
     /// How each prunable layer computes now.
     public var kernels: [LayerKernel] {
         layers.flatMap { layer in

@@ -45,24 +45,42 @@ final class Batcher {
                     }
                 }
             case .features:
-                // 16 examples at a time, so that each feature's 16 values fill one
-                // cache line of the input while the 16 sources stay in cache.
+                // Eight examples at a time, their source pointers in registers:
+                // each feature's eight values go to one 32-byte run of the input.
                 let lanes = ActivationLayout.lanes(rows: rows)
-                withUnsafeTemporaryAllocation(of: UnsafePointer<UInt8>.self, capacity: 16) { sources in
-                    for first in stride(from: 0, to: rows, by: 16) {
-                        let count = min(16, rows - first)
-                        for r in 0..<count {
-                            sources[r] = pixels.baseAddress! + Int(indices[first + r]) * features
-                        }
-                        for (channel, table) in tables.enumerated() {
-                            table.withUnsafeBufferPointer { lookup in
-                                for i in (channel * plane)..<((channel + 1) * plane) {
-                                    let destination = input + i * lanes + first
-                                    for r in 0..<count { destination[r] = lookup[Int(sources[r][i])] }
+                let base = pixels.baseAddress!
+                func source(_ row: Int) -> UnsafePointer<UInt8> { base + Int(indices[row]) * features }
+                var first = 0
+                while first < rows {
+                    let count = min(8, rows - first)
+                    for (channel, table) in tables.enumerated() {
+                        table.withUnsafeBufferPointer { lookup in
+                            let t = lookup.baseAddress!
+                            let range = (channel * plane)..<((channel + 1) * plane)
+                            if count == 8 {
+                                let s0 = source(first), s1 = source(first + 1), s2 = source(first + 2)
+                                let s3 = source(first + 3), s4 = source(first + 4), s5 = source(first + 5)
+                                let s6 = source(first + 6), s7 = source(first + 7)
+                                for i in range {
+                                    let d = input + i * lanes + first
+                                    d[0] = t[Int(s0[i])]
+                                    d[1] = t[Int(s1[i])]
+                                    d[2] = t[Int(s2[i])]
+                                    d[3] = t[Int(s3[i])]
+                                    d[4] = t[Int(s4[i])]
+                                    d[5] = t[Int(s5[i])]
+                                    d[6] = t[Int(s6[i])]
+                                    d[7] = t[Int(s7[i])]
+                                }
+                            } else {
+                                for r in first..<(first + count) {
+                                    let s = source(r)
+                                    for i in range { input[i * lanes + r] = t[Int(s[i])] }
                                 }
                             }
                         }
                     }
+                    first += count
                 }
                 if lanes > rows {
                     for i in 0..<features { (input + i * lanes + rows).update(repeating: 0, count: lanes - rows) }
@@ -80,7 +98,7 @@ final class Batcher {
         all.withUnsafeBufferPointer { pointer in
             var start = 0
             while start < all.count {
-                let rows = min(network.capacity, all.count - start)
+                let rows = min(network.evaluationSlice, all.count - start)
                 load(indices: UnsafeBufferPointer(rebasing: pointer[start..<(start + rows)]), from: examples)
                 let result = network.evaluate(labels: labels, rows: rows)
                 lossSum += result.lossSum

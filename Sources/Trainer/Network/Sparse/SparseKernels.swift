@@ -57,29 +57,43 @@ enum SparseKernels {
     }
 
     /// ∂W at the kept positions, in stored order. Every lane takes part; the
-    /// padding lanes' gradients are zero.
+    /// padding lanes' gradients are zero. Four kept weights of a column go
+    /// together: they share the loads of ∂y's row, and their four horizontal
+    /// sums finish as one vector.
     static func weightGradient(pattern: SparsePattern, x: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>,
                                into gradient: UnsafeMutablePointer<Float>, lanes: Int) {
         let starts = pattern.columnStarts
         let inputsOf = pattern.rowIndices
         for j in 0..<pattern.outputs {
             let dyRow = dy + j * lanes
-            for k in Int(starts[j])..<Int(starts[j + 1]) {
-                let xRow = x + Int(inputsOf[k]) * lanes
+            var k = Int(starts[j])
+            let end = Int(starts[j + 1])
+            while k + 4 <= end {
+                let x0 = x + Int(inputsOf[k]) * lanes, x1 = x + Int(inputsOf[k + 1]) * lanes
+                let x2 = x + Int(inputsOf[k + 2]) * lanes, x3 = x + Int(inputsOf[k + 3]) * lanes
                 var p0 = Vector(), p1 = Vector(), p2 = Vector(), p3 = Vector()
                 var lane = 0
-                while lane + block <= lanes {
-                    p0 = p0.addingProduct(load(xRow + lane), load(dyRow + lane))
-                    p1 = p1.addingProduct(load(xRow + lane + 16), load(dyRow + lane + 16))
-                    p2 = p2.addingProduct(load(xRow + lane + 32), load(dyRow + lane + 32))
-                    p3 = p3.addingProduct(load(xRow + lane + 48), load(dyRow + lane + 48))
-                    lane += block
+                while lane < lanes {
+                    let g = load(dyRow + lane)
+                    p0 = p0.addingProduct(load(x0 + lane), g)
+                    p1 = p1.addingProduct(load(x1 + lane), g)
+                    p2 = p2.addingProduct(load(x2 + lane), g)
+                    p3 = p3.addingProduct(load(x3 + lane), g)
+                    lane += Vector.scalarCount
                 }
+                UnsafeMutableRawPointer(gradient + k).storeBytes(of: sums(p0, p1, p2, p3), as: SIMD4<Float>.self)
+                k += 4
+            }
+            while k < end {
+                let xRow = x + Int(inputsOf[k]) * lanes
+                var p0 = Vector()
+                var lane = 0
                 while lane < lanes {
                     p0 = p0.addingProduct(load(xRow + lane), load(dyRow + lane))
                     lane += Vector.scalarCount
                 }
-                gradient[k] = sum((p0 + p1) + (p2 + p3))
+                gradient[k] = sums(p0, Vector(), Vector(), Vector())[0]
+                k += 1
             }
         }
     }
@@ -139,12 +153,15 @@ enum SparseKernels {
         UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Vector.self)
     }
 
-    /// 16 lanes added pairwise down to one.
+    /// The horizontal sums of four vectors, pairwise in a fixed order.
     @inline(__always)
-    private static func sum(_ v: Vector) -> Float {
-        let eight = v.lowHalf + v.highHalf
-        let four = eight.lowHalf + eight.highHalf
-        let two = four.lowHalf + four.highHalf
-        return two[0] + two[1]
+    private static func sums(_ a: Vector, _ b: Vector, _ c: Vector, _ d: Vector) -> SIMD4<Float> {
+        let a8 = a.lowHalf + a.highHalf, b8 = b.lowHalf + b.highHalf
+        let c8 = c.lowHalf + c.highHalf, d8 = d.lowHalf + d.highHalf
+        let ab = SIMD8(lowHalf: a8.lowHalf + a8.highHalf, highHalf: b8.lowHalf + b8.highHalf)
+        let cd = SIMD8(lowHalf: c8.lowHalf + c8.highHalf, highHalf: d8.lowHalf + d8.highHalf)
+        // [a0+a1, a2+a3, b0+b1, b2+b3] and the same for c and d.
+        let abPairs = ab.evenHalf + ab.oddHalf, cdPairs = cd.evenHalf + cd.oddHalf
+        return SIMD4(lowHalf: abPairs.evenHalf + abPairs.oddHalf, highHalf: cdPairs.evenHalf + cdPairs.oddHalf)
     }
 }
