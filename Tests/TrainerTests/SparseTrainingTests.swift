@@ -122,7 +122,7 @@ struct SparseTrainingTests {
         var mask = Mask.dense(for: network)
         for index in mask.layers.indices {
             let layer = mask.layers[index]
-            mask.layers[index].keep = randomKeep(inputs: 1, outputs: layer.keep.count, density: index == 2 ? 1 : 0.3,
+            mask.layers[index].keep = randomKeep(inputs: 1, outputs: layer.keep.count, density: index == 2 ? 1 : 0.2,
                                                  seed: UInt64(index)).map { UInt8($0) }
         }
         try mask.apply(to: network)
@@ -144,18 +144,23 @@ struct SparseTrainingTests {
         }
         _ = labels.withUnsafeBufferPointer { network.forwardBackward(labels: $0.baseAddress!, rows: rows) }
         let analytic = network.parameters.map(\.gradient.array)
-        let step: Float = 1e-2
+        let step: Float = 3e-3
         var checked = 0
         for (p, parameter) in network.parameters.enumerated() {
             // A compressed weight's gradient exists for its kept weights only.
             #expect(parameter.gradient.count == parameter.value.count)
             for i in stride(from: 0, to: parameter.value.count, by: max(1, parameter.value.count / 7)) {
                 let original = parameter.value[i]
+                let center = meanLoss()
                 parameter.value[i] = original + step
                 let plus = meanLoss()
                 parameter.value[i] = original - step
                 let minus = meanLoss()
                 parameter.value[i] = original
+                // A ReLU input crossing zero within the step bends the loss: the
+                // one-sided slopes then disagree, and the difference proves nothing.
+                let right = (plus - center) / Double(step), left = (center - minus) / Double(step)
+                guard abs(right - left) <= 1e-2 * max(1, abs(right)) else { continue }
                 let numeric = (plus - minus) / Double(2 * step)
                 let exact = Double(analytic[p][i])
                 #expect(abs(numeric - exact) <= 2e-3 + 2e-2 * abs(exact),

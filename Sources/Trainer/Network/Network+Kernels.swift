@@ -77,6 +77,6 @@ extension Network {
 /// `lottery bench sparse` on this machine kind; docs/TRAINER.md states the rule.
 enum KernelRule {
     static func prefersSparse(kept: Int, inputs: Int, outputs: Int) -> Bool {
-        Double(kept) <= 0.35 * Double(inputs * outputs)
+        Double(kept) <= 0.27 * Double(inputs * outputs)
     }
 }

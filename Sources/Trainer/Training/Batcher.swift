@@ -7,6 +7,8 @@ final class Batcher {
     let network: Network
     let labels: UnsafeMutablePointer<Int32>
     private let tables: [[Float]]
+    /// Evaluated examples regrouped for a `.features` input, by split.
+    private var regrouped: [Split: FeatureMajorExamples] = [:]
 
     init(dataset: Dataset, network: Network) {
         self.dataset = dataset
@@ -95,6 +97,21 @@ final class Batcher {
         guard !all.isEmpty else { return nil }
         var lossSum = 0.0
         var correct = 0
+        if network.inputLayout == .features {
+            if regrouped[split]?.indices != all || regrouped[split]?.slice != network.evaluationSlice {
+                regrouped[split] = FeatureMajorExamples(indices: all, of: examples, slice: network.evaluationSlice)
+            }
+            let slices = regrouped[split]!
+            for number in 0..<slices.sliceCount {
+                let rows = slices.load(slice: number, into: network.input, tables: tables)
+                for r in 0..<rows { labels[r] = slices.labels[number * slices.slice + r] }
+                let result = network.evaluate(labels: labels, rows: rows)
+                lossSum += result.lossSum
+                correct += result.correct
+            }
+            return Evaluation(iteration: iteration, split: split, loss: lossSum / Double(all.count),
+                              accuracy: Double(correct) / Double(all.count))
+        }
         all.withUnsafeBufferPointer { pointer in
             var start = 0
             while start < all.count {

@@ -57,42 +57,52 @@ enum SparseKernels {
     }
 
     /// ∂W at the kept positions, in stored order. Every lane takes part; the
-    /// padding lanes' gradients are zero. Four kept weights of a column go
-    /// together: they share the loads of ∂y's row, and their four horizontal
-    /// sums finish as one vector.
+    /// padding lanes' gradients are zero. Eight kept weights of a column go
+    /// together: they share each load of ∂y's row, each sums its lanes into one
+    /// 8-float register, and the eight horizontal sums finish as one vector.
     static func weightGradient(pattern: SparsePattern, x: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>,
                                into gradient: UnsafeMutablePointer<Float>, lanes: Int) {
+        typealias Eight = SIMD8<Float>
+        func load8(_ pointer: UnsafePointer<Float>) -> Eight { UnsafeRawPointer(pointer).loadUnaligned(as: Eight.self) }
         let starts = pattern.columnStarts
         let inputsOf = pattern.rowIndices
         for j in 0..<pattern.outputs {
             let dyRow = dy + j * lanes
             var k = Int(starts[j])
             let end = Int(starts[j + 1])
-            while k + 4 <= end {
+            while k + 8 <= end {
                 let x0 = x + Int(inputsOf[k]) * lanes, x1 = x + Int(inputsOf[k + 1]) * lanes
                 let x2 = x + Int(inputsOf[k + 2]) * lanes, x3 = x + Int(inputsOf[k + 3]) * lanes
-                var p0 = Vector(), p1 = Vector(), p2 = Vector(), p3 = Vector()
+                let x4 = x + Int(inputsOf[k + 4]) * lanes, x5 = x + Int(inputsOf[k + 5]) * lanes
+                let x6 = x + Int(inputsOf[k + 6]) * lanes, x7 = x + Int(inputsOf[k + 7]) * lanes
+                var p0 = Eight(), p1 = Eight(), p2 = Eight(), p3 = Eight()
+                var p4 = Eight(), p5 = Eight(), p6 = Eight(), p7 = Eight()
                 var lane = 0
                 while lane < lanes {
-                    let g = load(dyRow + lane)
-                    p0 = p0.addingProduct(load(x0 + lane), g)
-                    p1 = p1.addingProduct(load(x1 + lane), g)
-                    p2 = p2.addingProduct(load(x2 + lane), g)
-                    p3 = p3.addingProduct(load(x3 + lane), g)
-                    lane += Vector.scalarCount
+                    let g = load8(dyRow + lane)
+                    p0 = p0.addingProduct(load8(x0 + lane), g)
+                    p1 = p1.addingProduct(load8(x1 + lane), g)
+                    p2 = p2.addingProduct(load8(x2 + lane), g)
+                    p3 = p3.addingProduct(load8(x3 + lane), g)
+                    p4 = p4.addingProduct(load8(x4 + lane), g)
+                    p5 = p5.addingProduct(load8(x5 + lane), g)
+                    p6 = p6.addingProduct(load8(x6 + lane), g)
+                    p7 = p7.addingProduct(load8(x7 + lane), g)
+                    lane += Eight.scalarCount
                 }
-                UnsafeMutableRawPointer(gradient + k).storeBytes(of: sums(p0, p1, p2, p3), as: SIMD4<Float>.self)
-                k += 4
+                UnsafeMutableRawPointer(gradient + k).storeBytes(of: sums(p0, p1, p2, p3, p4, p5, p6, p7), as: Eight.self)
+                k += 8
             }
             while k < end {
                 let xRow = x + Int(inputsOf[k]) * lanes
-                var p0 = Vector()
+                var p0 = Eight()
                 var lane = 0
                 while lane < lanes {
-                    p0 = p0.addingProduct(load(xRow + lane), load(dyRow + lane))
-                    lane += Vector.scalarCount
+                    p0 = p0.addingProduct(load8(xRow + lane), load8(dyRow + lane))
+                    lane += Eight.scalarCount
                 }
-                gradient[k] = sums(p0, Vector(), Vector(), Vector())[0]
+                let zero = Eight()
+                gradient[k] = sums(p0, zero, zero, zero, zero, zero, zero, zero)[0]
                 k += 1
             }
         }
@@ -153,15 +163,18 @@ enum SparseKernels {
         UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Vector.self)
     }
 
-    /// The horizontal sums of four vectors, pairwise in a fixed order.
+    /// The horizontal sums of eight vectors, in a fixed order: element n of the
+    /// result is the sum of vector n's elements.
     @inline(__always)
-    private static func sums(_ a: Vector, _ b: Vector, _ c: Vector, _ d: Vector) -> SIMD4<Float> {
-        let a8 = a.lowHalf + a.highHalf, b8 = b.lowHalf + b.highHalf
-        let c8 = c.lowHalf + c.highHalf, d8 = d.lowHalf + d.highHalf
-        let ab = SIMD8(lowHalf: a8.lowHalf + a8.highHalf, highHalf: b8.lowHalf + b8.highHalf)
-        let cd = SIMD8(lowHalf: c8.lowHalf + c8.highHalf, highHalf: d8.lowHalf + d8.highHalf)
-        // [a0+a1, a2+a3, b0+b1, b2+b3] and the same for c and d.
-        let abPairs = ab.evenHalf + ab.oddHalf, cdPairs = cd.evenHalf + cd.oddHalf
-        return SIMD4(lowHalf: abPairs.evenHalf + abPairs.oddHalf, highHalf: cdPairs.evenHalf + cdPairs.oddHalf)
+    private static func sums(_ v0: SIMD8<Float>, _ v1: SIMD8<Float>, _ v2: SIMD8<Float>, _ v3: SIMD8<Float>,
+                             _ v4: SIMD8<Float>, _ v5: SIMD8<Float>, _ v6: SIMD8<Float>, _ v7: SIMD8<Float>) -> SIMD8<Float> {
+        // Adjacent pairs of a and b, within each 128-bit half (AVX's horizontal add).
+        func pairs(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+            SIMD8(a[0], a[2], b[0], b[2], a[4], a[6], b[4], b[6]) + SIMD8(a[1], a[3], b[1], b[3], a[5], a[7], b[5], b[7])
+        }
+        let u0 = pairs(pairs(v0, v1), pairs(v2, v3))
+        let u1 = pairs(pairs(v4, v5), pairs(v6, v7))
+        // u0 = [v0, v1, v2, v3 over their low halves | the same over their high halves]
+        return SIMD8(lowHalf: u0.lowHalf, highHalf: u1.lowHalf) + SIMD8(lowHalf: u0.highHalf, highHalf: u1.highHalf)
     }
 }
