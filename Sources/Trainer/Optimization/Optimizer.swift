@@ -5,7 +5,9 @@ import SweepPlan
 ///
 /// Pruned weights never move: their gradient is multiplied by the mask before it
 /// reaches the moments, so their moments stay exactly zero, and the updated weight
-/// is multiplied by the mask again, so it stays exactly zero.
+/// is multiplied by the mask again, so it stays exactly zero. A compressed weight
+/// (a sparse layer's) stores its kept weights only: its moments exist for those
+/// alone, and it has no pruned weight to keep at zero.
 public final class Optimizer {
     public let spec: OptimizerSpec
     private let parameters: [Parameter]
