@@ -111,7 +111,7 @@ struct TrainerBench: ParsableCommand {
                 try benchmark.trainingThroughput(steps: steps, warmup: warmup, density: 0.2)
             }
             print(table.line([
-                "\(BLAS.threads)", format(gemm), format(dense), format(masked),
+                "\(BLAS.threads)", groupedNumber(gemm), groupedNumber(dense), groupedNumber(masked),
                 String(format: "%.2f", masked / dense), String(format: "%.0f%%", 100 * dense / gemm),
             ]))
         }
@@ -130,8 +130,8 @@ struct TrainerBench: ParsableCommand {
         }
         let pair = pairs.sorted()[pairs.count / 2]
         let single = singles.sorted()[singles.count / 2]
-        print("  two 1-thread processes at once: \(format(pair))")
-        print("  one 2-thread process:           \(format(single))")
+        print("  two 1-thread processes at once: \(groupedNumber(pair))")
+        print("  one 2-thread process:           \(groupedNumber(single))")
         print(String(format: "  ratio: %.2f× (%@ is the default: one thread per worker)", pair / single,
                      pair >= single ? "two 1-thread workers win; 1 thread" : "one 2-thread worker wins; still"))
         print(String(format: "Peak resident memory of a process training on Fashion-MNIST: %.0f MB", Double(peak) / 1e6))
@@ -165,23 +165,23 @@ struct TrainerBench: ParsableCommand {
             let gemm = try median(repeats) { try fast.gemmThroughput(steps: steps) }
             let evaluation = try median(repeats) { try fast.evaluationThroughput(passes: 1) }
             var cells = [
-                "\(BLAS.threads)", format(rate), String(format: "%.0f", 1000 * Double(batch) / rate),
+                "\(BLAS.threads)", groupedNumber(rate), String(format: "%.0f", 1000 * Double(batch) / rate),
                 String(format: "%.0f", 1000 * Double(batch) / gemm), String(format: "%.0f%%", 100 * (1 - rate / gemm)),
             ]
             if compareIm2col {
                 let loweredRate = try median(repeats) {
                     try lowered.trainingThroughput(steps: steps, warmup: warmup, density: 1)
                 }
-                cells += [format(loweredRate), String(format: "%.2f×", rate / loweredRate)]
+                cells += [groupedNumber(loweredRate), String(format: "%.2f×", rate / loweredRate)]
             }
-            cells += [format(evaluation)]
+            cells += [groupedNumber(evaluation)]
             print(table.line(cells))
             rates.append((threadCount, rate, evaluation))
         }
         print("")
         let trial = PaperTrial(preset: preset)
-        print("One paper-length trial of \(preset.name): \(format(Double(trial.iterations))) iterations at batch \(batch), "
-              + "and \(format(Double(trial.examplesPerEvaluation))) examples (validation and test) evaluated at "
+        print("One paper-length trial of \(preset.name): \(groupedNumber(Double(trial.iterations))) iterations at batch \(batch), "
+              + "and \(groupedNumber(Double(trial.examplesPerEvaluation))) examples (validation and test) evaluated at "
               + "iteration 0 and every \(preset.training.evalEvery): \(trial.evaluations) evaluations")
         let projection = TextTable(columns: ["threads", "training h", "evaluation h", "trial h"], minimumWidth: 9)
         print(projection.header)
@@ -238,12 +238,5 @@ struct TrainerBench: ParsableCommand {
     private func median(_ count: Int, _ measure: () throws -> Double) throws -> Double {
         let values = try (0..<max(1, count)).map { _ in try measure() }.sorted()
         return values[values.count / 2]
-    }
-
-    private func format(_ value: Double) -> String {
-        let formatter = NumberFormatter()
-        formatter.numberStyle = .decimal
-        formatter.maximumFractionDigits = 0
-        return formatter.string(from: NSNumber(value: value)) ?? String(Int(value))
     }
 }

@@ -91,9 +91,9 @@ struct SparseBench: ParsableCommand {
                 .map { "\($0.name) \($0.isSparse ? "S" : "D")" }.joined(separator: " ")
             print(table.line([
                 "\(level)", String(format: "%.1f%%", 100 * Double(try weightCount(benchmark, level: level)) / total),
-                format(dense), format(sparse), format(auto),
+                groupedNumber(dense), groupedNumber(sparse), groupedNumber(auto),
                 String(format: "%.2f×", sparse / dense), String(format: "%.2f", auto / max(dense, sparse)),
-                format(evalDense), format(evalSparse), String(format: "%.2f×", evalSparse / evalDense),
+                groupedNumber(evalDense), groupedNumber(evalSparse), String(format: "%.2f×", evalSparse / evalDense),
                 megabytes(try benchmark.weightBytes(densities: density, kernels: .dense)),
                 megabytes(try benchmark.weightBytes(densities: density, kernels: .sparse)),
                 megabytes(try childPeak(level: level, kernels: .dense)),
@@ -136,8 +136,8 @@ struct SparseBench: ParsableCommand {
                 .filter { $0.name.hasPrefix("fc") || $0.name == "output" }
                 .map { "\($0.name) \($0.isSparse ? "sparse" : "dense")" }.joined(separator: ", ")
             print(table.line([
-                kernels.rawValue, format(rate), String(format: "%.0f", 1000 * Double(preset.training.batchSize) / rate),
-                String(format: "%.2f×", rate / dense), format(median(evaluations[kernels]!)),
+                kernels.rawValue, groupedNumber(rate), String(format: "%.0f", 1000 * Double(preset.training.batchSize) / rate),
+                String(format: "%.2f×", rate / dense), groupedNumber(median(evaluations[kernels]!)),
                 megabytes(try benchmark.weightBytes(densities: density, kernels: kernels)), layers,
             ]))
         }
@@ -180,12 +180,5 @@ struct SparseBench: ParsableCommand {
 
     private func megabytes(_ bytes: Int) -> String {
         String(format: "%.1f MB", Double(bytes) / 1e6)
-    }
-
-    private func format(_ value: Double) -> String {
-        let formatter = NumberFormatter()
-        formatter.numberStyle = .decimal
-        formatter.maximumFractionDigits = 0
-        return formatter.string(from: NSNumber(value: value)) ?? String(Int(value))
     }
 }

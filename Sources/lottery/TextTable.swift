@@ -1,3 +1,5 @@
+import Foundation
+
 /// Right-aligned columns for tables printed as rows arrive.
 struct TextTable {
     let columns: [String]
@@ -15,4 +17,12 @@ struct TextTable {
             String(repeating: " ", count: max(0, width - cell.count)) + cell
         }.joined(separator: "  ")
     }
+}
+
+/// A count or rate for a benchmark table: whole, with thousands grouped (`79,252`).
+func groupedNumber(_ value: Double) -> String {
+    let formatter = NumberFormatter()
+    formatter.numberStyle = .decimal
+    formatter.maximumFractionDigits = 0
+    return formatter.string(from: NSNumber(value: value)) ?? String(Int(value))
 }

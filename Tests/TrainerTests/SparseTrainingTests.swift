@@ -171,31 +171,36 @@ struct SparseTrainingTests {
         #expect(checked >= 30)
     }
 
+    /// A pruned trial (fc layers at `density`, random positions) trained with `kernels`.
+    private func trained(model: ModelSpec, density: Double, iterations: Int, optimizer: OptimizerSpec,
+                         kernels: KernelChoice) throws -> (TrainingOutcome, Network) {
+        let dataset = try syntheticDataset()
+        var training = tinyTraining(iterations: iterations, batch: 20, optimizer: optimizer, evalEvery: 50)
+        training.kernels = kernels
+        let network = try Network(model: model, inputShape: dataset.info.inputShape, classes: dataset.info.classes,
+                                  capacity: 200)
+        let mask = Mask(layers: Mask.dense(for: network).layers.enumerated().map { index, layer in
+            var layer = layer
+            if layer.kind != .conv {
+                layer.keep = randomKeep(inputs: 1, outputs: layer.keep.count, density: density,
+                                        seed: UInt64(index)).map { UInt8($0) }
+            }
+            return layer
+        })
+        try mask.apply(to: network)
+        network.initialize(seed: 9)
+        let outcome = try TrainingLoop(network: network, dataset: dataset, training: training, seed: 9).run()
+        return (outcome, network)
+    }
+
     /// A pruned trial trained with sparse kernels and its dense-masked twin.
     private func twins(model: ModelSpec, density: Double, iterations: Int,
                        optimizer: OptimizerSpec = .adam(0.01)) throws -> (dense: TrainingOutcome, sparse: TrainingOutcome,
                                                                          sparseNetwork: Network) {
-        let dataset = try syntheticDataset()
-        func run(_ kernels: KernelChoice) throws -> (TrainingOutcome, Network) {
-            var training = tinyTraining(iterations: iterations, batch: 20, optimizer: optimizer, evalEvery: 50)
-            training.kernels = kernels
-            let network = try Network(model: model, inputShape: dataset.info.inputShape, classes: dataset.info.classes,
-                                      capacity: 200)
-            let mask = Mask(layers: Mask.dense(for: network).layers.enumerated().map { index, layer in
-                var layer = layer
-                if layer.kind != .conv {
-                    layer.keep = randomKeep(inputs: 1, outputs: layer.keep.count, density: density,
-                                            seed: UInt64(index)).map { UInt8($0) }
-                }
-                return layer
-            })
-            try mask.apply(to: network)
-            network.initialize(seed: 9)
-            let outcome = try TrainingLoop(network: network, dataset: dataset, training: training, seed: 9).run()
-            return (outcome, network)
-        }
-        let dense = try run(.dense)
-        let sparse = try run(.sparse)
+        let dense = try trained(model: model, density: density, iterations: iterations, optimizer: optimizer,
+                                kernels: .dense)
+        let sparse = try trained(model: model, density: density, iterations: iterations, optimizer: optimizer,
+                                 kernels: .sparse)
         return (dense.0, sparse.0, sparse.1)
     }
 
@@ -251,10 +256,13 @@ struct SparseTrainingTests {
     }
 
     @Test func theSameSparseTrialGivesBitIdenticalResults() throws {
-        let first = try twins(model: .mlp(hidden: [24, 16]), density: 0.1, iterations: 100)
-        let second = try twins(model: .mlp(hidden: [24, 16]), density: 0.1, iterations: 100)
-        #expect(first.sparse.finalWeights == second.sparse.finalWeights)
-        #expect(first.sparse.evaluations == second.sparse.evaluations)
+        func run() throws -> TrainingOutcome {
+            try trained(model: .mlp(hidden: [24, 16]), density: 0.1, iterations: 100, optimizer: .adam(0.01),
+                        kernels: .sparse).0
+        }
+        let first = try run(), second = try run()
+        #expect(first.finalWeights == second.finalWeights)
+        #expect(first.evaluations == second.evaluations)
     }
 
     @Test func autoPicksSparseBelowTheCrossoverAndLaysOutWholeRuns() throws {
