@@ -1,3 +1,4 @@
+import SweepPlan
 import Wire
 
 /// A worker the coordinator knows: said HELLO and was welcomed.
@@ -15,4 +16,15 @@ struct ConnectedWorker {
     var lastHeartbeat: ContinuousClock.Instant
     /// Artifacts it holds (sent to it, or made by it), so they go by digest.
     var holds: Set<SHA256Digest> = []
+}
+
+/// A metric point's place in a learning curve: what makes it distinct.
+struct CurvePoint: Hashable {
+    let iteration: Int
+    let split: Split
+
+    init(_ evaluation: Evaluation) {
+        iteration = evaluation.iteration
+        split = evaluation.split
+    }
 }

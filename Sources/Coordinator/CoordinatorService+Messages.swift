@@ -51,13 +51,19 @@ extension CoordinatorService {
             }
             send(peer, .artifacts(.init(artifacts: found, missing: missing)))
         case .metrics(let batch):
-            guard let id = TrialID(batch.trial), let lease = scheduler.lease(batch.lease),
-                  lease.trial == id, lease.attempt == batch.attempt, lease.worker == worker.id else {
+            guard let id = TrialID(batch.trial),
+                  scheduler.holds(worker.id, lease: batch.lease, trial: id, attempt: batch.attempt) else {
                 count("stale-metrics")
                 return
             }
-            pendingWrites.append { try $0.recordMetrics(id, attempt: batch.attempt, batch.points) }
-            progress.metrics(batch.points.count)
+            // Points come again after a reconnect: only new ones are counted and written.
+            var fresh: [Evaluation] = []
+            for point in batch.points where curves[batch.lease, default: []].insert(CurvePoint(point)).inserted {
+                fresh.append(point)
+            }
+            guard !fresh.isEmpty else { return }
+            pendingWrites.append { try $0.recordMetrics(id, attempt: batch.attempt, fresh) }
+            progress.metrics(fresh.count)
         case .result(let result):
             handleResult(result, from: worker)
         case .failed(let failure):
@@ -102,12 +108,13 @@ extension CoordinatorService {
             // Said hello again: its leases not listed as running are lost.
             let listed = Set(hello.running.map(\.lease))
             let lost = scheduler.leases(of: id).map(\.id).filter { !listed.contains($0) }
+            for lease in lost { curves[lease] = nil }
             apply(scheduler.lapse(leases: lost, reason: "worker \(id) said hello again without it"), worker: id)
         }
         let now = ContinuousClock.now
         workers[peer] = ConnectedWorker(peer: peer, id: id, name: hello.worker, host: hello.host, slots: hello.slots,
                                         threads: hello.threads, lastHeard: now, lastHeartbeat: now)
-        workersChanged()
+        workerJoined(peer)
         logger.info("worker \(id) joined from \(hello.host.isEmpty ? "?" : hello.host): \(hello.slots) slots × \(hello.threads) threads")
         pendingWrites.append { [coordinatorID] in
             try $0.event(at: Date().timeIntervalSince1970, kind: "worker-joined", worker: id,
@@ -123,7 +130,9 @@ extension CoordinatorService {
                 continue
             }
             let attempt = running.attempt
-            pendingWrites.append { try $0.recordAssignment(trial, attempt: attempt, worker: id, at: Date().timeIntervalSince1970) }
+            pendingWrites.append {
+                try $0.recordAssignment(trial, attempt: attempt, worker: id, lease: running.lease, at: Date().timeIntervalSince1970)
+            }
             logger.info("adopted the running lease of \(trial) (attempt \(attempt)) on \(id)")
         }
     }
@@ -152,7 +161,26 @@ extension CoordinatorService {
         let acknowledgement = WireMessage.ack(result.trialAttempt)
         guard let id = TrialID(result.trial), trials[id] != nil else {
             count("unknown-trial")
+            void(result.lease, result.trialAttempt, to: worker.peer, "this sweep has no trial \(result.trial)")
+            return
+        }
+        if scheduler.finished(id, attempt: result.attempt, on: worker.id) {
+            // Journaled already; the acknowledgement was lost.
+            count("duplicate-result")
             afterCommit.append((worker.peer, acknowledgement))
+            return
+        }
+        guard scheduler.holds(worker.id, lease: result.lease, trial: id, attempt: result.attempt) else {
+            count("not-lease-holder")
+            void(result.lease, result.trialAttempt, to: worker.peer, "this worker does not hold that lease")
+            return
+        }
+        if let promised = result.points, curves[result.lease, default: []].count < promised {
+            // Some points were lost on the way (a reconnect): the worker sends its whole
+            // curve again before it resends the result.
+            count("incomplete-curve")
+            let arrived = curves[result.lease]?.count ?? 0
+            logger.info("the result of \(id) (attempt \(result.attempt)) waits for its learning curve: \(arrived) of \(promised) points arrived")
             return
         }
         // Artifacts reach the disk before the journal names them.
@@ -169,6 +197,7 @@ extension CoordinatorService {
             return
         }
         if scheduler.complete(id, attempt: result.attempt, worker: worker.id) {
+            curves[result.lease] = nil
             artifactsOf[id] = Dictionary(uniqueKeysWithValues: result.artifacts.map { ($0.key.rawValue, $0.value.sha256) })
             for artifact in result.artifacts.values { artifactKinds[artifact.sha256] = artifact.kind }
             let summary = result.summary
@@ -187,16 +216,28 @@ extension CoordinatorService {
     }
 
     private func handleFailure(_ failure: WireMessage.TrialFailure, from worker: ConnectedWorker) {
-        afterCommit.append((worker.peer, .ack(failure.trialAttempt)))
-        guard let id = TrialID(failure.trial) else {
+        guard let id = TrialID(failure.trial), trials[id] != nil else {
             count("unknown-trial")
+            void(failure.lease, failure.trialAttempt, to: worker.peer, "this sweep has no trial \(failure.trial)")
             return
         }
-        let outcomes = scheduler.fail(id, attempt: failure.attempt, worker: worker.id, error: failure.error,
-                                      retryable: failure.retryable)
-        if outcomes.isEmpty { count("duplicate-result") }
-        apply(outcomes, worker: worker.id)
+        guard scheduler.holds(worker.id, lease: failure.lease, trial: id, attempt: failure.attempt) else {
+            // Also a failure repeated after its ACK was lost: the lease ended with it.
+            count("not-lease-holder")
+            void(failure.lease, failure.trialAttempt, to: worker.peer, "this worker does not hold that lease")
+            return
+        }
+        curves[failure.lease] = nil
+        afterCommit.append((worker.peer, .ack(failure.trialAttempt)))
+        apply(scheduler.fail(id, attempt: failure.attempt, worker: worker.id, error: failure.error,
+                             retryable: failure.retryable), worker: worker.id)
         dispatch()
+    }
+
+    /// Tells a worker that a lease it reports on is void: nothing it sends for it will
+    /// count, so it stops the trial and forgets its result.
+    private func void(_ lease: String, _ attempt: TrialAttempt, to peer: PeerID, _ reason: String) {
+        send(peer, .cancel(.init(lease: lease, trial: attempt.trial, attempt: attempt.attempt, reason: reason)))
     }
 
     /// Journals what the scheduler decided.
@@ -206,6 +247,9 @@ extension CoordinatorService {
             case .requeued(let id, let attempt, let error):
                 logger.warning("trial \(id) attempt \(attempt) failed (\(error)); it will be tried again")
                 pendingWrites.append { try $0.recordFailure(id, attempt: attempt, worker: worker, error: error, final: false, at: Date().timeIntervalSince1970) }
+            case .lapsed(let id, let attempt, let reason):
+                logger.info("trial \(id) attempt \(attempt) lapsed (\(reason)); it goes back to the queue")
+                pendingWrites.append { try $0.recordLapse(id, attempt: attempt, worker: worker, reason: reason, at: Date().timeIntervalSince1970) }
             case .failed(let id, let attempt, let error):
                 logger.error("trial \(id) failed after \(attempt) attempts: \(error)")
                 pendingWrites.append { try $0.recordFailure(id, attempt: attempt, worker: worker, error: error, final: true, at: Date().timeIntervalSince1970) }
@@ -220,10 +264,15 @@ extension CoordinatorService {
         }
     }
 
-    /// Hands ready trials to workers with free slots.
+    /// Hands ready trials to workers with free slots that were heard from lately (a worker
+    /// silent for two heartbeats may be gone: it gets nothing new until it speaks).
     func dispatch() {
+        guard scheduler.readyCount > 0 else { return }
+        let heardSince = ContinuousClock.now - assignmentWindow
         for peer in workerOrder {
-            while let worker = workers[peer], worker.free > 0, let lease = scheduler.assign(to: worker.id) {
+            guard scheduler.readyCount > 0 else { return }
+            while let worker = workers[peer], worker.free > 0, worker.lastHeard >= heardSince,
+                  let lease = scheduler.assign(to: worker.id) {
                 guard let trial = trials[lease.trial] else { continue }
                 var attachments: [ArtifactRole: WireMessage.Attachment] = [:]
                 var problem: String? = nil
@@ -261,20 +310,27 @@ extension CoordinatorService {
                 workers[peer]?.free -= 1
                 let workerID = worker.id
                 pendingWrites.append { try $0.recordAssignment(lease.trial, attempt: lease.attempt, worker: workerID,
-                                                               at: Date().timeIntervalSince1970) }
+                                                               lease: lease.id, at: Date().timeIntervalSince1970) }
                 send(peer, .assign(.init(lease: lease.id, trial: lease.trial.rawValue, attempt: lease.attempt,
                                          recipe: trial.recipe, artifacts: attachments)))
             }
         }
     }
 
-    /// Workers silent past the liveness window lose their leases.
+    /// Workers silent past the liveness window lose their leases. All of them go first,
+    /// then their trials are handed out: never to one of them.
     func checkLiveness() {
         let now = ContinuousClock.now
-        for (peer, worker) in workers where now - worker.lastHeard > configuration.deadAfter {
-            logger.warning("worker \(worker.id) silent for \(configuration.deadAfter); its leases go back to the queue")
-            forget(peer, reason: "worker \(worker.id) was silent for \(configuration.deadAfter)")
+        let dead = workers.filter { now - $0.value.lastHeard > configuration.deadAfter }.keys.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+        if dead.count > 1 { logger.warning("\(dead.count) workers silent for \(configuration.deadAfter) at once") }
+        for peer in dead {
+            guard let worker = workers[peer] else { continue }
+            if dead.count <= 10 {
+                logger.warning("worker \(worker.id) silent for \(configuration.deadAfter); its leases go back to the queue")
+            }
+            forget(peer, reason: "worker \(worker.id) was silent for \(configuration.deadAfter)", dispatching: false)
         }
+        if !dead.isEmpty { dispatch() }
         if !workers.isEmpty, workers.values.allSatisfy({ scheduler.isQuarantined($0.id) }), scheduler.readyCount > 0 {
             progress.stalled("every connected worker is quarantined; start healthy workers or stop the sweep")
         }
@@ -288,12 +344,13 @@ extension CoordinatorService {
         }
     }
 
-    private func forget(_ peer: PeerID, reason: String) {
+    private func forget(_ peer: PeerID, reason: String, dispatching: Bool = true) {
         guard let worker = workers.removeValue(forKey: peer) else { return }
-        workersChanged()
+        workerLeft(peer)
+        for lease in scheduler.leases(of: worker.id) { curves[lease.id] = nil }
         apply(scheduler.lapse(worker: worker.id, reason: reason), worker: worker.id)
         pendingWrites.append { try $0.event(at: Date().timeIntervalSince1970, kind: "worker-lost", worker: worker.id, message: reason) }
-        dispatch()
+        if dispatching { dispatch() }
     }
 
     private func artifact(bytes: [UInt8], digest: SHA256Digest) -> Artifact? {

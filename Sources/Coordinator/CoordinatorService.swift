@@ -34,9 +34,12 @@ public final class CoordinatorService: @unchecked Sendable {
     var scheduler: Scheduler
     var trials: [TrialID: PlannedTrial] = [:]
     var workers: [PeerID: ConnectedWorker] = [:]
-    /// The workers' peers in the order `dispatch()` offers them work: by id. Kept by
-    /// `workersChanged()` rather than sorted on every dispatch.
+    /// The workers' peers in the order `dispatch()` offers them work: by routing id. Kept
+    /// by `workerJoined` and `workerLeft` rather than sorted on every dispatch.
     var workerOrder: [PeerID] = []
+    /// Distinct metric points received per running lease: a result is acknowledged only
+    /// when its curve is whole.
+    var curves: [String: Set<CurvePoint>] = [:]
     /// Journal writes waiting for the next group commit, and what to send after it.
     var pendingWrites: [(Journal) throws -> Void] = []
     var afterCommit: [(PeerID, WireMessage)] = []
@@ -93,6 +96,8 @@ public final class CoordinatorService: @unchecked Sendable {
             artifactsOf[record.id] = record.artifacts.compactMapValues { SHA256Digest(hex: $0) }
             for (role, digest) in artifactsOf[record.id] ?? [:] { artifactKinds[digest] = role == "mask" ? .mask : .weights }
         }
+        let leases = Dictionary(records.compactMap { record in record.lease.map { (record.id, $0) } },
+                                uniquingKeysWith: { first, _ in first })
         scheduler = Scheduler(trials: records.map { record in
             let state: Scheduler.State = switch record.state {
             case .pending, .running: .pending
@@ -101,7 +106,7 @@ public final class CoordinatorService: @unchecked Sendable {
             case .skipped: .skipped
             }
             return (record.planned, state, record.attempts)
-        }, configuration: configuration.scheduler)
+        }, leases: leases, configuration: configuration.scheduler)
         progress.start(done: scheduler.counts[.done] ?? 0, records: records, plan: plan)
 
         let context = try ZMQContext()
@@ -229,10 +234,32 @@ public final class CoordinatorService: @unchecked Sendable {
         }
     }
 
-    /// Call after adding or removing a worker.
-    func workersChanged() {
-        workerOrder = workers.values.sorted { $0.id < $1.id }.map(\.peer)
+    /// Call after adding a worker (or welcoming one again).
+    func workerJoined(_ peer: PeerID) {
+        let index = orderIndex(of: peer)
+        if index == workerOrder.count || workerOrder[index] != peer { workerOrder.insert(peer, at: index) }
     }
+
+    /// Call after removing a worker.
+    func workerLeft(_ peer: PeerID) {
+        let index = orderIndex(of: peer)
+        if index < workerOrder.count && workerOrder[index] == peer { workerOrder.remove(at: index) }
+    }
+
+    /// Where `peer` is, or belongs, in `workerOrder` (a binary search: thousands of
+    /// workers join and leave).
+    private func orderIndex(of peer: PeerID) -> Int {
+        var low = 0, high = workerOrder.count
+        while low < high {
+            let middle = (low + high) / 2
+            if workerOrder[middle].bytes.lexicographicallyPrecedes(peer.bytes) { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// A new trial goes only to a worker heard from within this long: two heartbeats
+    /// (a live worker sends one every heartbeat), at most the liveness window.
+    var assignmentWindow: Duration { min(configuration.deadAfter, configuration.heartbeat * 2) }
 
     /// Commits the pending journal writes in one transaction, then sends what waited for them.
     func commit() throws {

@@ -146,9 +146,9 @@ public final class Journal {
     // MARK: Trial life
 
     /// The trial is leased to `worker` as attempt `attempt`.
-    public func recordAssignment(_ id: TrialID, attempt: Int, worker: String, at now: Double) throws {
-        try db.run("UPDATE trials SET state = 'running', attempts = ?, worker = ?, started_at = ?, error = NULL WHERE id = ?",
-                   [.integer(Int64(attempt)), .text(worker), .real(now), .text(id.rawValue)])
+    public func recordAssignment(_ id: TrialID, attempt: Int, worker: String, lease: String? = nil, at now: Double) throws {
+        try db.run("UPDATE trials SET state = 'running', attempts = ?, worker = ?, lease = ?, started_at = ?, error = NULL WHERE id = ?",
+                   [.integer(Int64(attempt)), .text(worker), .optional(lease), .real(now), .text(id.rawValue)])
         try event(at: now, kind: "assigned", trial: id.rawValue, worker: worker, message: "attempt \(attempt)")
     }
 
@@ -213,6 +213,15 @@ public final class Journal {
                   message: "attempt \(attempt): \(error)")
     }
 
+    /// An attempt was lost with its worker (it died, left, or forgot the lease): the trial
+    /// is queued again. Journaled apart from a failure (`attempt-lapsed`), since it is
+    /// not the trial's fault.
+    public func recordLapse(_ id: TrialID, attempt: Int, worker: String?, reason: String, at now: Double) throws {
+        try db.run("UPDATE trials SET state = 'pending', worker = NULL, error = ? WHERE id = ? AND state != 'done'",
+                   [.text(reason), .text(id.rawValue)])
+        try event(at: now, kind: "attempt-lapsed", trial: id.rawValue, worker: worker, message: "attempt \(attempt): \(reason)")
+    }
+
     /// Dependants of a failed trial: they cannot run.
     public func recordSkipped(_ id: TrialID, reason: String, at now: Double) throws {
         try db.run("UPDATE trials SET state = 'skipped', worker = NULL, finished_at = ?, error = ? WHERE id = ? AND state = 'pending'",
@@ -242,8 +251,11 @@ public final class Journal {
         let artifacts = try db.query("SELECT trial_id, role, sha256 FROM trial_artifacts") { ($0.text(0), $0.text(1), $0.text(2)) }
         var byTrial: [String: [String: String]] = [:]
         for (trial, role, digest) in artifacts { byTrial[trial, default: [:]][role] = digest }
+        // A journal from before schema 3, opened read-only, has no lease column.
+        let lease = try db.query("SELECT name FROM pragma_table_info('trials')") { $0.text(0) }.contains("lease")
         return try db.query("""
-            SELECT id, position, planned, in_plan, state, attempts, worker, started_at, finished_at, error, summary
+            SELECT id, position, planned, in_plan, state, attempts, worker, started_at, finished_at, error, summary,
+                \(lease ? "lease" : "NULL")
             FROM trials \(includeDropped ? "" : "WHERE in_plan = 1") ORDER BY position
             """) { row in
             let planned = try TrialID(row.text(0)).flatMap { plan?[$0] }
@@ -251,7 +263,7 @@ public final class Journal {
             return TrialRecord(
                 id: planned.id, position: row.int(1), planned: planned, inPlan: row.int(3) == 1,
                 state: TrialState(rawValue: row.text(4)) ?? .pending, attempts: row.int(5), worker: row.optionalText(6),
-                startedAt: row.optionalDouble(7), finishedAt: row.optionalDouble(8), error: row.optionalText(9),
+                lease: row.optionalText(11), startedAt: row.optionalDouble(7), finishedAt: row.optionalDouble(8), error: row.optionalText(9),
                 summary: try row.optionalText(10).map { try decoder.decode(RunSummary.self, from: Data($0.utf8)) },
                 artifacts: byTrial[planned.id.rawValue] ?? [:])
         }

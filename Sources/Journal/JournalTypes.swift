@@ -14,6 +14,8 @@ public struct TrialRecord: Sendable {
     public var state: TrialState
     public var attempts: Int
     public var worker: String?
+    /// The id of the last attempt's lease (nil in journals from before schema 3).
+    public var lease: String?
     public var startedAt: Double?
     public var finishedAt: Double?
     public var error: String?

@@ -3,7 +3,8 @@
 /// read it (also while a sweep runs: WAL mode lets readers in at any time).
 enum Schema {
     /// 2: `trials` gained the training-sample accuracy columns (`addedColumns`).
-    static let version = 2
+    /// 3: `trials.lease`, the id of the last attempt's lease.
+    static let version = 3
 
     static let create = """
         CREATE TABLE IF NOT EXISTS meta (
@@ -25,6 +26,7 @@ enum Schema {
                 CHECK (state IN ('pending', 'running', 'done', 'failed', 'skipped')),
             attempts INTEGER NOT NULL DEFAULT 0,
             worker TEXT,
+            lease TEXT,                         -- the last attempt's lease id: its worker may take it up again
             started_at REAL,
             finished_at REAL,
             error TEXT,
@@ -81,5 +83,6 @@ enum Schema {
     static let addedColumns: [(table: String, column: String, type: String)] = [
         ("trials", "early_stop_train_accuracy", "REAL"),
         ("trials", "final_train_accuracy", "REAL"),
+        ("trials", "lease", "TEXT"),
     ]
 }

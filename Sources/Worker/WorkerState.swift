@@ -27,7 +27,10 @@ struct WorkerState {
     /// Assignments waiting for artifacts they were named by digest.
     private var waiting: [String: (assignment: WireMessage.Assignment, missing: Set<SHA256Digest>)] = [:]
     /// Results and failures not yet acknowledged, with when they were last sent.
-    private var unacknowledged: [TrialAttempt: (message: WireMessage, sentAt: ContinuousClock.Instant)] = [:]
+    private var unacknowledged: [TrialAttempt: (message: WireMessage, lease: String, sentAt: ContinuousClock.Instant)] = [:]
+    /// Every metric point of each lease, kept until its result is acknowledged: a
+    /// coordinator that restarted lost what it had not journaled, and gets them again.
+    private var curves: [String: [Evaluation]] = [:]
     private var cache: ArtifactCache
     private var draining = false
     /// When the last HELLO went out unanswered: messages queued while the
@@ -94,8 +97,11 @@ struct WorkerState {
     }
 
     private mutating func sayHello(_ send: (WireMessage) -> Void) {
+        // A lease is held until its result or failure is acknowledged.
         let leases = running.values.map {
             WireMessage.Lease(lease: $0.assignment.lease, trial: $0.assignment.trial, attempt: $0.assignment.attempt)
+        } + unacknowledged.map { attempt, entry in
+            WireMessage.Lease(lease: entry.lease, trial: attempt.trial, attempt: attempt.attempt)
         }
         send(.hello(.init(worker: configuration.name, host: configuration.host, slots: configuration.slots,
                           threads: configuration.threads, fingerprints: datasets, running: leases)))
@@ -120,8 +126,11 @@ struct WorkerState {
             helloSentAt = nil
             heartbeat = welcome.heartbeatInterval
             deadAfter = welcome.deadAfter
+            // The coordinator may be a new one that lost what it had not journaled: every
+            // curve again (it keeps what it lacks), then the results.
+            for trial in running.values { resendCurve(of: trial.assignment.lease, trial.assignment.trialAttempt, send: send) }
             for (attempt, entry) in unacknowledged {
-                send(entry.message)
+                resend(entry.message, send: send)
                 unacknowledged[attempt]?.sentAt = .now
             }
             send(.ready(.init(free: free)))
@@ -152,12 +161,17 @@ struct WorkerState {
                 }
             }
         case .ack(let attempt):
-            unacknowledged[attempt] = nil
+            if let lease = unacknowledged.removeValue(forKey: attempt)?.lease { curves[lease] = nil }
         case .cancel(let cancellation):
+            // The lease is void: nothing sent for it would count any more, not even a result.
             logger.info("trial \(cancellation.trial) cancelled: \(cancellation.reason)")
             running[cancellation.lease]?.stop()
             running[cancellation.lease] = nil
             waiting[cancellation.lease] = nil
+            curves[cancellation.lease] = nil
+            if unacknowledged[cancellation.trialAttempt]?.lease == cancellation.lease {
+                unacknowledged[cancellation.trialAttempt] = nil
+            }
             send(.ready(.init(free: free)))
         case .drain:
             logger.info("the coordinator asks to drain")
@@ -210,7 +224,7 @@ struct WorkerState {
     private mutating func fail(_ assignment: WireMessage.Assignment, error: String, send: (WireMessage) -> Void) {
         let message = WireMessage.failed(.init(lease: assignment.lease, trial: assignment.trial,
                                                attempt: assignment.attempt, error: error, retryable: true))
-        unacknowledged[assignment.trialAttempt] = (message, .now)
+        unacknowledged[assignment.trialAttempt] = (message, assignment.lease, .now)
         send(message)
     }
 
@@ -218,23 +232,26 @@ struct WorkerState {
         switch report {
         case .evaluations(let lease, let points):
             guard let trial = running[lease] else { return }
+            curves[lease, default: []] += points
             send(.metrics(.init(lease: lease, trial: trial.assignment.trial, attempt: trial.assignment.attempt,
                                 points: points)))
-        case .finished(let lease, let result):
+        case .finished(let lease, var result):
             guard running.removeValue(forKey: lease) != nil else { return }
             for artifact in result.artifacts.values { cache.put(artifact) }
+            result.points = Set((curves[lease] ?? []).map { PointKey(iteration: $0.iteration, split: $0.split) }).count
             let message = WireMessage.result(result)
-            unacknowledged[result.trialAttempt] = (message, .now)
+            unacknowledged[result.trialAttempt] = (message, lease, .now)
             logger.info("finished \(result.trial): test accuracy \(result.summary.earlyStopTestAccuracy) at early stop")
             send(message)
             send(.ready(.init(free: free)))
         case .failed(let lease, let error, let retryable, let cancelled):
             guard let trial = running.removeValue(forKey: lease) else { return }
+            curves[lease] = nil
             if cancelled { return }
             logger.warning("trial \(trial.assignment.trial) failed: \(error)")
             let message = WireMessage.failed(.init(lease: lease, trial: trial.assignment.trial,
                                                    attempt: trial.assignment.attempt, error: error, retryable: retryable))
-            unacknowledged[trial.assignment.trialAttempt] = (message, .now)
+            unacknowledged[trial.assignment.trialAttempt] = (message, lease, .now)
             send(message)
             send(.ready(.init(free: free)))
         }
@@ -277,7 +294,7 @@ struct WorkerState {
     private mutating func tick(_ send: (WireMessage) -> Void) {
         let now = ContinuousClock.now
         for (attempt, entry) in unacknowledged where now - entry.sentAt >= configuration.resendInterval {
-            send(entry.message)
+            resend(entry.message, send: send)
             unacknowledged[attempt]?.sentAt = now
         }
         if now - lastHeartbeat >= heartbeat {
@@ -292,5 +309,29 @@ struct WorkerState {
                 + " is the coordinator running there, and can this machine reach it?)"
             logger.warning("the coordinator has been silent for \(deadAfter); carrying on and waiting for it\(hint)")
         }
+    }
+
+    /// A result or failure again; a result after its whole curve, which the coordinator
+    /// needs before it acknowledges it (docs/PROTOCOL.md, 6.3).
+    private func resend(_ message: WireMessage, send: (WireMessage) -> Void) {
+        if case .result(let result) = message { resendCurve(of: result.lease, result.trialAttempt, send: send) }
+        send(message)
+    }
+
+    /// Every metric point of a lease so far, in `METRICS` of at most `curveBatch` points.
+    private func resendCurve(of lease: String, _ attempt: TrialAttempt, send: (WireMessage) -> Void) {
+        guard let points = curves[lease] else { return }
+        for start in stride(from: 0, to: points.count, by: Self.curveBatch) {
+            let batch = Array(points[start..<min(start + Self.curveBatch, points.count)])
+            send(.metrics(.init(lease: lease, trial: attempt.trial, attempt: attempt.attempt, points: batch)))
+        }
+    }
+
+    /// Points per resent `METRICS`: well inside the 64 KiB header however long the numbers.
+    static let curveBatch = 200
+
+    private struct PointKey: Hashable {
+        let iteration: Int
+        let split: Split
     }
 }

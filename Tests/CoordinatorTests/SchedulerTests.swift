@@ -107,7 +107,7 @@ struct SchedulerTests {
         var scheduler = scheduler()
         let lease = scheduler.assign(to: "dead")!
         let lapsed = scheduler.lapse(worker: "dead", reason: "silent")
-        #expect(lapsed == [.requeued(lease.trial, attempt: 1, error: "silent")])
+        #expect(lapsed == [.lapsed(lease.trial, attempt: 1, reason: "silent")])
         var retry = scheduler.assign(to: "alive")!
         while retry.trial != lease.trial { retry = scheduler.assign(to: "alive")! }
         #expect(retry.attempt == 2)
@@ -122,7 +122,7 @@ struct SchedulerTests {
         let kept = scheduler.assign(to: "w")!
         let forgotten = scheduler.assign(to: "w")!
         let outcomes = scheduler.lapse(leases: [forgotten.id], reason: "not listed in HELLO")
-        #expect(outcomes == [.requeued(forgotten.trial, attempt: 1, error: "not listed in HELLO")])
+        #expect(outcomes == [.lapsed(forgotten.trial, attempt: 1, reason: "not listed in HELLO")])
         #expect(scheduler.state(of: kept.trial) == .running)
         #expect(scheduler.leases(of: "w").map(\.id) == [kept.id])
     }
@@ -163,5 +163,67 @@ struct SchedulerTests {
         let order = runToEnd(&resumed)
         #expect(!order.contains(lease.trial))
         #expect(order.count == plan.trials.count - 1)
+    }
+
+    @Test func leaseIdsAreUnguessableAndOnlyTheHolderFinishesALease() {
+        var scheduler = scheduler()
+        let a = scheduler.assign(to: "a")!
+        let b = scheduler.assign(to: "b")!
+        for lease in [a, b] {
+            #expect(lease.id.count == 33 && lease.id.hasPrefix("L"))
+            #expect(lease.id.dropFirst().allSatisfy { $0.isHexDigit })
+        }
+        #expect(a.id != b.id)
+        #expect(!scheduler.holds("b", lease: a.id, trial: a.trial, attempt: a.attempt))
+        #expect(scheduler.holds("a", lease: a.id, trial: a.trial, attempt: a.attempt))
+        let byB = scheduler.complete(a.trial, attempt: a.attempt, worker: "b")
+        let byA = scheduler.complete(a.trial, attempt: a.attempt, worker: "a")
+        #expect(!byB && byA)
+        #expect(scheduler.finished(a.trial, attempt: a.attempt, on: "a"))
+        #expect(!scheduler.finished(a.trial, attempt: a.attempt, on: "b"))
+    }
+
+    @Test func lapsesDoNotUseUpAttemptsButAreBounded() {
+        var scheduler = scheduler(.init(maxAttempts: 2, maxLapses: 4, quarantineAfter: 10))
+        let first = scheduler.assign(to: "w0")!
+        var outcomes: [Scheduler.Outcome] = []
+        var lease = first
+        for round in 1...4 {
+            outcomes = scheduler.lapse(worker: "w\(round - 1)", reason: "silent")
+            if round < 4 {
+                #expect(outcomes == [.lapsed(first.trial, attempt: lease.attempt, reason: "silent")])
+                lease = scheduler.assign(to: "w\(round)")!
+                #expect(lease.trial == first.trial && lease.attempt == round + 1)
+            }
+        }
+        #expect(outcomes.first == .failed(first.trial, attempt: 4, error: "lost with its worker 4 times; the last: silent"))
+        #expect(scheduler.state(of: first.trial) == .failed)
+    }
+
+    @Test func aLapsedLeaseIsTakenBackOnlyByItsIdAndOnlyWhileNobodyElseHasIt() {
+        var scheduler = scheduler()
+        let lease = scheduler.assign(to: "w")!
+        _ = scheduler.lapse(worker: "w", reason: "silent")
+        let guessed = scheduler.adopt(trial: lease.trial, attempt: lease.attempt, worker: "w", leaseID: "L1")
+        let taken = scheduler.adopt(trial: lease.trial, attempt: lease.attempt, worker: "w", leaseID: lease.id)
+        let completed = scheduler.complete(lease.trial, attempt: lease.attempt, worker: "w")
+        #expect(!guessed && taken && completed)
+
+        let other = scheduler.assign(to: "w")!
+        _ = scheduler.lapse(worker: "w", reason: "silent")
+        var retry = scheduler.assign(to: "v")!
+        while retry.trial != other.trial { retry = scheduler.assign(to: "v")! }
+        let late = scheduler.adopt(trial: other.trial, attempt: other.attempt, worker: "w", leaseID: other.id)
+        #expect(!late)
+    }
+
+    @Test func aRestartedSchedulerTakesBackTheJournaledLeaseOnly() {
+        let root = plan.trials[0].id
+        var resumed = Scheduler(trials: plan.trials.map { ($0, $0.id == root ? .running : .pending, $0.id == root ? 1 : 0) },
+                                leases: [root: "Labc"])
+        let guessed = resumed.adopt(trial: root, attempt: 1, worker: "w", leaseID: "Lxyz")
+        let journaled = resumed.adopt(trial: root, attempt: 1, worker: "w", leaseID: "Labc")
+        #expect(!guessed && journaled)
+        #expect(resumed.holds("w", lease: "Labc", trial: root, attempt: 1))
     }
 }

@@ -122,7 +122,7 @@ struct JournalTests {
     }
 
     /// A journal written before training accuracy was measured (schema version 1): its
-    /// trials table lacks the training columns and its summaries the training fields. It
+    /// trials table lacks the training columns (and the lease column of version 3) and its summaries the training fields. It
     /// opens, reads (NaN where nothing was measured), gains the columns, and takes new results.
     @Test func aJournalFromBeforeTrainingAccuracyOpensReadsAndGrows() throws {
         let (sweep, plan) = try plan(yaml)
@@ -134,6 +134,7 @@ struct JournalTests {
             try db.execute("""
                 ALTER TABLE trials DROP COLUMN early_stop_train_accuracy;
                 ALTER TABLE trials DROP COLUMN final_train_accuracy;
+                ALTER TABLE trials DROP COLUMN lease;
                 UPDATE meta SET value = '1' WHERE key = 'schema_version';
                 """)
             // What the journal stored for a result before: the summary's keys, sorted.
@@ -151,7 +152,7 @@ struct JournalTests {
         #expect(read.earlyStopGeneralizationGap.isNaN)
 
         let journal = try Journal(path: path)
-        #expect(try journal.meta("schema_version") == "2")
+        #expect(try journal.meta("schema_version") == "3")
         _ = try journal.begin(sweep: sweep, plan: plan, at: 2)
         #expect(try journal.trials().first { $0.id == old }?.summary?.finalTrainAccuracy.isNaN == true)
         var result = summary(0.75)

@@ -11,14 +11,19 @@ extension WireMessage {
         public var summary: RunSummary
         /// `mask`, `finalWeights`, and `rewindWeights` when the recipe keeps them.
         public var artifacts: [ArtifactRole: Artifact]
+        /// How many distinct metric points (iteration, split) the attempt streamed: the
+        /// coordinator acknowledges the result only once it holds them all. Nil from a
+        /// worker that does not say (its curve is taken as it arrived).
+        public var points: Int?
 
         public init(lease: String, trial: String, attempt: Int, summary: RunSummary,
-                    artifacts: [ArtifactRole: Artifact] = [:]) {
+                    artifacts: [ArtifactRole: Artifact] = [:], points: Int? = nil) {
             self.lease = lease
             self.trial = trial
             self.attempt = attempt
             self.summary = summary
             self.artifacts = artifacts
+            self.points = points
         }
 
         public var trialAttempt: TrialAttempt { TrialAttempt(trial: trial, attempt: attempt) }
@@ -40,6 +45,10 @@ extension WireMessage.TrialResult {
             writer.int(attempt)
             writer.key("lease")
             writer.string(lease)
+            if let points {
+                writer.key("points")
+                writer.int(points)
+            }
             writer.key("summary")
             summary.write(to: &writer)
             writer.key("trial")
@@ -54,10 +63,12 @@ extension WireMessage.TrialResult {
         let lease = try header.string("lease")
         let trial = try header.string("trial")
         let attempt = try header.int("attempt")
+        let points = try header.optionalInt("points")
         let summary = try RunSummary(json: try header.fields("summary"))
         let descriptors = try ArtifactDescriptor.list(header)
         try check.attempt(TrialAttempt(trial: trial, attempt: attempt), lease: lease)
         try Self.validate(summary, check)
+        if let points { try check.range(points, 0 ... Int.max, "points") }
         let artifacts = try ArtifactFrames.decode(descriptors, frames: frames, check: check, limits: limits,
                                                   roles: true, byDigestAllowed: false)
         var byRole: [ArtifactRole: Artifact] = [:]
@@ -68,7 +79,7 @@ extension WireMessage.TrialResult {
             guard byRole[role] == nil else { throw .invalidField(check.type, "artifacts.role", "\(role.rawValue) is listed twice") }
             byRole[role] = artifact
         }
-        self.init(lease: lease, trial: trial, attempt: attempt, summary: summary, artifacts: byRole)
+        self.init(lease: lease, trial: trial, attempt: attempt, summary: summary, artifacts: byRole, points: points)
     }
 
     static func validate(_ summary: RunSummary, _ check: FieldCheck) throws(DecodeError) {
