@@ -64,6 +64,8 @@ let package = Package(
         .target(name: "Coordinator", dependencies: ["Wire", "Journal", "SweepPlan", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Worker", dependencies: ["Wire", "Trainer", "SweepPlan", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Reports", dependencies: ["Journal", "SweepPlan"]),
+        // Workers that train nothing, thousands to a thread: the coordinator's scale test and benchmark.
+        .target(name: "SimulatedWorkers", dependencies: ["Wire", "SweepPlan"]),
         .executableTarget(
             name: "lottery",
             dependencies: [
@@ -74,12 +76,13 @@ let package = Package(
                 "Coordinator",
                 "Worker",
                 "Reports",
+                "SimulatedWorkers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
-        .testTarget(name: "ClusterTests", dependencies: ["Wire", "Journal", "SweepPlan"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Wire", "Journal", "SweepPlan", "SimulatedWorkers"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "SweepPlan"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "SweepPlan"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Journal", "SweepPlan"]),

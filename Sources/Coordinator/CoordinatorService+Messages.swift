@@ -37,7 +37,12 @@ extension CoordinatorService {
         switch message {
         case .ready(let ready):
             workers[peer]?.free = ready.free
-            dispatch()
+            if ready.free > 0 {
+                hungry.insert(peer)
+                dispatch()
+            } else {
+                hungry.remove(peer)
+            }
         case .fetch(let request):
             var found: [Artifact] = []
             var missing: [SHA256Digest] = []
@@ -80,7 +85,7 @@ extension CoordinatorService {
 
     private func welcome(_ peer: PeerID, _ hello: WireMessage.Hello) {
         // Data first: a worker whose data differs from the sweep's never gets a trial.
-        let needed = Set(plan.trials.map(\.recipe.data.dataset))
+        let needed = neededDatasets
         for name in needed.sorted() {
             guard let theirs = hello.fingerprint(of: name) else { continue }
             if let expected = expectedFingerprints[name] {
@@ -114,7 +119,7 @@ extension CoordinatorService {
         let now = ContinuousClock.now
         workers[peer] = ConnectedWorker(peer: peer, id: id, name: hello.worker, host: hello.host, slots: hello.slots,
                                         threads: hello.threads, lastHeard: now, lastHeartbeat: now)
-        workerJoined(peer)
+        hungry.remove(peer)
         logger.info("worker \(id) joined from \(hello.host.isEmpty ? "?" : hello.host): \(hello.slots) slots × \(hello.threads) threads")
         pendingWrites.append { [coordinatorID] in
             try $0.event(at: Date().timeIntervalSince1970, kind: "worker-joined", worker: id,
@@ -269,8 +274,12 @@ extension CoordinatorService {
     func dispatch() {
         guard scheduler.readyCount > 0 else { return }
         let heardSince = ContinuousClock.now - assignmentWindow
-        for peer in workerOrder {
+        for peer in hungry {
             guard scheduler.readyCount > 0 else { return }
+            if (workers[peer]?.free ?? 0) <= 0 {
+                hungry.remove(peer)
+                continue
+            }
             while let worker = workers[peer], worker.free > 0, worker.lastHeard >= heardSince,
                   let lease = scheduler.assign(to: worker.id) {
                 guard let trial = trials[lease.trial] else { continue }
@@ -308,6 +317,7 @@ extension CoordinatorService {
                     continue
                 }
                 workers[peer]?.free -= 1
+                if worker.free == 1 { hungry.remove(peer) }
                 let workerID = worker.id
                 pendingWrites.append { try $0.recordAssignment(lease.trial, attempt: lease.attempt, worker: workerID,
                                                                lease: lease.id, at: Date().timeIntervalSince1970) }
@@ -346,7 +356,7 @@ extension CoordinatorService {
 
     private func forget(_ peer: PeerID, reason: String, dispatching: Bool = true) {
         guard let worker = workers.removeValue(forKey: peer) else { return }
-        workerLeft(peer)
+        hungry.remove(peer)
         for lease in scheduler.leases(of: worker.id) { curves[lease.id] = nil }
         apply(scheduler.lapse(worker: worker.id, reason: reason), worker: worker.id)
         pendingWrites.append { try $0.event(at: Date().timeIntervalSince1970, kind: "worker-lost", worker: worker.id, message: reason) }

@@ -34,9 +34,11 @@ public final class CoordinatorService: @unchecked Sendable {
     var scheduler: Scheduler
     var trials: [TrialID: PlannedTrial] = [:]
     var workers: [PeerID: ConnectedWorker] = [:]
-    /// The workers' peers in the order `dispatch()` offers them work: by routing id. Kept
-    /// by `workerJoined` and `workerLeft` rather than sorted on every dispatch.
-    var workerOrder: [PeerID] = []
+    /// Workers that said they have free slots and were not given work for all of them:
+    /// what `dispatch()` looks at, instead of every worker.
+    var hungry: Set<PeerID> = []
+    /// The datasets the sweep's trials train on: every worker is checked for them.
+    lazy var neededDatasets = Set(plan.trials.map(\.recipe.data.dataset))
     /// Distinct metric points received per running lease: a result is acknowledged only
     /// when its curve is whole.
     var curves: [String: Set<CurvePoint>] = [:]
@@ -232,29 +234,6 @@ public final class CoordinatorService: @unchecked Sendable {
         for (file, digest) in fingerprint.files {
             try journal.setMeta("fingerprint-file:\(name)/\(file)", digest)
         }
-    }
-
-    /// Call after adding a worker (or welcoming one again).
-    func workerJoined(_ peer: PeerID) {
-        let index = orderIndex(of: peer)
-        if index == workerOrder.count || workerOrder[index] != peer { workerOrder.insert(peer, at: index) }
-    }
-
-    /// Call after removing a worker.
-    func workerLeft(_ peer: PeerID) {
-        let index = orderIndex(of: peer)
-        if index < workerOrder.count && workerOrder[index] == peer { workerOrder.remove(at: index) }
-    }
-
-    /// Where `peer` is, or belongs, in `workerOrder` (a binary search: thousands of
-    /// workers join and leave).
-    private func orderIndex(of peer: PeerID) -> Int {
-        var low = 0, high = workerOrder.count
-        while low < high {
-            let middle = (low + high) / 2
-            if workerOrder[middle].bytes.lexicographicallyPrecedes(peer.bytes) { low = middle + 1 } else { high = middle }
-        }
-        return low
     }
 
     /// A new trial goes only to a worker heard from within this long: two heartbeats

@@ -9,11 +9,14 @@ import CZeroMQ
 public final class ZMQContext: @unchecked Sendable {
     let handle: LibZMQ.Handle
 
-    /// - Parameter ioThreads: libzmq's I/O threads; one is plenty below a gigabyte a second.
-    public init(ioThreads: Int = 1) throws(WireError) {
+    /// - Parameters:
+    ///   - ioThreads: libzmq's I/O threads; one is plenty below a gigabyte a second.
+    ///   - maxSockets: sockets the context may hold at once (libzmq's default is 1,023).
+    public init(ioThreads: Int = 1, maxSockets: Int? = nil) throws(WireError) {
         let handle = try LibZMQ.newContext()
         do {
             try LibZMQ.setContextOption(handle, ZMQ_IO_THREADS, Int32(clamping: ioThreads))
+            if let maxSockets { try LibZMQ.setContextOption(handle, ZMQ_MAX_SOCKETS, Int32(clamping: maxSockets)) }
             // Not "blocky": sockets default to a linger of 0 and terminating the context
             // never hangs on messages a dead peer will not take.
             try LibZMQ.setContextOption(handle, ZMQ_BLOCKY, 0)
