@@ -16,10 +16,7 @@ extension CoordinatorService {
             message = try WireMessage(frames: frames)
         } catch {
             count(error.reason)
-            if error.reason == "unsupported-version" {
-                logger.warning("worker \(peer) speaks another protocol version: \(error.detail)")
-                send(peer, .reject(.init(reason: .version, detail: error.detail)))
-            }
+            answerUndecodable(error, from: peer)
             return
         }
         if case .hello(let hello) = message {
