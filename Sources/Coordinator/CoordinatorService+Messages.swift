@@ -152,6 +152,7 @@ extension CoordinatorService {
             afterCommit.append((worker.peer, acknowledgement))
             return
         }
+        if let trial = trials[id], refuseIfInvalid(result, of: trial, from: worker) { return }
         // Artifacts reach the disk before the journal names them.
         var stored: [(role: String, sha256: String, kind: String, size: Int)] = []
         do {
