@@ -106,7 +106,7 @@ struct ResultCheck {
 
     private static func maskProblems(_ artifact: Artifact, summary: RunSummary, model: Model) -> [String] {
         guard let (count, bits) = try? artifact.packedMask() else {
-            return ["its mask is not a mask"]  // the decoder checked the layout; kept for safety
+            return ["its mask artifact is not a valid mask"]  // the decoder checked the layout already
         }
         guard let shapes = model.shapes, let expected = model.prunableWeights else { return [] }
         guard count == expected else {
