@@ -16,10 +16,7 @@ extension CoordinatorService {
             message = try WireMessage(frames: frames)
         } catch {
             count(error.reason)
-            if error.reason == "unsupported-version" {
-                logger.warning("worker \(peer) speaks another protocol version: \(error.detail)")
-                send(peer, .reject(.init(reason: .version, detail: error.detail)))
-            }
+            answerUndecodable(error, from: peer)
             return
         }
         if case .hello(let hello) = message {
@@ -180,6 +177,7 @@ extension CoordinatorService {
             void(result.lease, result.trialAttempt, to: worker.peer, "this worker does not hold that lease")
             return
         }
+        if let trial = trials[id], refuseIfInvalid(result, of: trial, from: worker) { return }
         if let promised = result.points, curves[result.lease, default: []].count < promised {
             // Some points were lost on the way (a reconnect): the worker sends its whole
             // curve again before it resends the result.

@@ -53,6 +53,8 @@ public final class CoordinatorService: @unchecked Sendable {
     /// Rejections journaled as events this run: a peer that says `HELLO` over and over
     /// with the wrong data must not fill the journal.
     var rejectionsJournaled = 0
+    /// Rejections a peer provokes with each message it sends go out at most once a second.
+    var rejectionLimiter = RejectionLimiter()
     var dropped: [String: Int] = [:]
     let coordinatorID = "c-\(String(UInt64.random(in: 0 ... .max), radix: 36))"
     var send: (PeerID, WireMessage) -> Void = { _, _ in }

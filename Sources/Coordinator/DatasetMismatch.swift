@@ -39,7 +39,11 @@ struct DatasetMismatch: CustomStringConvertible {
         if expected.files.isEmpty {
             return head + "; the sweep's files' digests are not known, so which file differs is not known"
         }
-        // Each file is the same, but not all of them together: another file order.
-        return head + ": each file matches, but not in the sweep's order"
+        // Each file agrees, the fingerprints do not. The same files hashed together in the
+        // order the protocol fixes give the same fingerprint, so one side computed its
+        // fingerprint some other way (another order, other files, a bug): which, and how,
+        // nothing here tells.
+        return head + ": each of its \(found.files.count) files has the sweep's SHA-256, so one of the two fingerprints "
+            + "was not computed from these files as docs/PROTOCOL.md (HELLO) says"
     }
 }

@@ -141,7 +141,9 @@ enum SQLValue {
 
     static func optional(_ value: String?) -> SQLValue { value.map { .text($0) } ?? .null }
     static func optional(_ value: Int?) -> SQLValue { value.map { .integer(Int64($0)) } ?? .null }
-    static func optional(_ value: Double?) -> SQLValue { value.map { $0.isFinite ? .real($0) : .null } ?? .null }
+    /// NaN is NULL (not known, as a loss nothing measured); ±infinity is a REAL like any
+    /// other value (a diverged run's loss), which SQLite stores and returns as it is.
+    static func optional(_ value: Double?) -> SQLValue { value.map { $0.isNaN ? .null : .real($0) } ?? .null }
 }
 
 /// The current row of a statement; valid only inside the row callback.

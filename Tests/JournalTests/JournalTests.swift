@@ -78,6 +78,35 @@ struct JournalTests {
         #expect(stored.first { $0.evaluation.split == .test }!.evaluation.loss.isNaN)
     }
 
+    /// A diverged run's infinite loss is a value (REAL infinity); NaN is unknown (NULL).
+    @Test func infiniteLossesAreKeptAndNaNIsNull() throws {
+        let (sweep, plan) = try plan(yaml)
+        let path = folder + "/sweep.sqlite"
+        let journal = try Journal(path: path)
+        _ = try journal.begin(sweep: sweep, plan: plan, at: 1)
+        let id = plan.trials[0].id
+        try journal.recordAssignment(id, attempt: 1, worker: "a", at: 2)
+        try journal.recordMetrics(id, attempt: 1, [
+            Evaluation(iteration: 0, split: .train, loss: .infinity, accuracy: 0.1),
+            Evaluation(iteration: 0, split: .validation, loss: -.infinity, accuracy: 0.1),
+            Evaluation(iteration: 0, split: .test, loss: .nan, accuracy: 0.1),
+        ])
+        var result = summary(0.5)
+        result.minValidationLoss = .infinity
+        #expect(try journal.recordResult(id, attempt: 1, worker: "a", summary: result, artifacts: [], at: 3))
+        let losses = Dictionary(uniqueKeysWithValues: try journal.metrics(trial: id).map { ($0.evaluation.split, $0.evaluation.loss) })
+        #expect(losses[.train] == .infinity)
+        #expect(losses[.validation] == -.infinity)
+        #expect(losses[.test]?.isNaN == true)
+        let connection = try SQLiteConnection(path: path, readOnly: true)
+        let types = try connection.query("SELECT typeof(loss) FROM metrics ORDER BY split") { $0.text(0) }
+        #expect(types == ["null", "real", "real"])  // test, train, validation
+        let column = try connection.query("SELECT min_validation_loss FROM trials WHERE id = ?", [.text(id.rawValue)]) {
+            $0.optionalDouble(0)
+        }
+        #expect(column == [.infinity])
+    }
+
     @Test func resumingRequeuesRunningTrialsAndKeepsFinishedOnes() throws {
         let (sweep, plan) = try plan(yaml)
         let path = folder + "/sweep.sqlite"

@@ -29,12 +29,18 @@ import Testing
         #expect(CSV.number(42) == "42")
     }
 
-    @Test func missingAndNonFiniteNumbersAreEmptyCells() {
+    @Test func missingAndNaNNumbersAreEmptyCells() {
         #expect(CSV.number(Double?.none) == nil)
         #expect(CSV.number(Double.nan) == nil)
-        #expect(CSV.number(Double.infinity) == nil)
-        #expect(CSV.number(-Double.infinity) == nil)
         #expect(CSV.number(Int?.none) == nil)
         #expect(CSV.line([CSV.number(Double.nan), "x"]) == ",x\n")
+    }
+
+    /// A diverged run's loss is a value, not a missing one; `inf` is what Python's
+    /// `float()`, pandas and R read back as infinity.
+    @Test func infinitiesAreInf() {
+        #expect(CSV.number(Double.infinity) == "inf")
+        #expect(CSV.number(-Double.infinity) == "-inf")
+        #expect(CSV.number(-Double.infinity).flatMap { Double($0) } == -.infinity)
     }
 }

@@ -56,6 +56,21 @@ import Testing
         ])
     }
 
+    @Test func anInfiniteLossIsInf() throws {
+        let fixture = try JournalFixture()
+        let dense = fixture.dense(seed: 0)
+        try fixture.start(dense)
+        try fixture.stream(dense, [Evaluation(iteration: 100, split: .validation, loss: .infinity, accuracy: 0.1)])
+        let table = MetricsTable(results: try fixture.results())
+        #expect(ParsedCSV(table.csv).rows == [
+            [dense.id.rawValue, "1", "100", "validation", "loss", "inf"],
+            [dense.id.rawValue, "1", "100", "validation", "accuracy", "0.1"],
+        ])
+        var fast = ""
+        table.forEachLine { fast += $0 }
+        #expect(fast.contains(",100,validation,loss,inf\n"))
+    }
+
     @Test func itsFastLinesAreTheRowsAsCSV() throws {
         let fixture = try JournalFixture.finished()
         let dense = fixture.dense(seed: 0)

@@ -79,6 +79,26 @@ struct PresetNetworkTests {
         }
     }
 
+    /// The coordinator checks a result's artifacts against the planner's counts without
+    /// building a network (`ResultCheck`): they must be the network's, for every preset,
+    /// with dropout too, on every dataset's input. A weights artifact holds every
+    /// parameter and then every running statistic (the worker's `ArtifactCoding.Layout`);
+    /// a mask one bit per prunable weight, layer by layer as the summary lists them.
+    @Test(arguments: [Preset.lenet300100, .conv2, .conv4, .conv6, .resnet18, .vgg19])
+    func theTrainerAndThePlannerCountTheSameSnapshot(preset: Preset) throws {
+        for model in [preset.model, preset.model.withDropout(0.5)] {
+            for dataset in DatasetInfo.all {
+                let network = try Network(model: model, inputShape: dataset.inputShape, classes: dataset.classes, capacity: 1)
+                let values = network.parameters.reduce(0) { $0 + $1.count } + network.state.reduce(0) { $0 + $1.count }
+                #expect(model.snapshotValueCount(input: dataset.inputShape, classes: dataset.classes) == values,
+                        "\(model.name) on \(dataset.name)")
+                let shapes = model.weightShapes(input: dataset.inputShape, classes: dataset.classes)
+                #expect(network.densities.map(\.name) == shapes.map(\.name), "\(model.name) on \(dataset.name)")
+                #expect(network.densities.map(\.total) == shapes.map(\.count), "\(model.name) on \(dataset.name)")
+            }
+        }
+    }
+
     @Test func convSixOnFashionMNISTPoolsDownToThreeByThree() throws {
         // 28 → 14 → 7 → 3 (the odd row and column are dropped).
         let shapes = try Network.activationShapes(model: Preset.conv6.model, inputShape: [1, 28, 28])

@@ -5,6 +5,10 @@ import SweepPlan
 /// The header codec as it was before the hand-written one: Foundation's `JSONEncoder` and
 /// `JSONDecoder` over the messages' `Codable` forms, with the same checks. Kept here as
 /// the reference the hand-written codec must match byte for byte and reason for reason.
+///
+/// But for non-finite numbers, which the protocol came to write as `1e999` and `-1e999`
+/// (infinities) and to read in Python's bare words too: the reference writes infinities
+/// so, and reads those forms as the strings `JSONDecoder` knows (`nonFiniteAsStrings`).
 enum FoundationHeaderCodec {
     // MARK: Encoding
 
@@ -47,9 +51,68 @@ enum FoundationHeaderCodec {
     private static func encode<Body: Encodable>(_ body: Body) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Stand-ins no random string can hold (`RandomMessages.string` has no `@`).
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return Array(try encoder.encode(Versioned(body: body)))
+            positiveInfinity: "@+infinity@", negativeInfinity: "@-infinity@", nan: "NaN")
+        let text = String(decoding: try encoder.encode(Versioned(body: body)), as: UTF8.self)
+        return Array(text.replacing("\"@+infinity@\"", with: "1e999").replacing("\"@-infinity@\"", with: "-1e999").utf8)
+    }
+
+    /// The header with every number too large for a double, and every bare `NaN`,
+    /// `Infinity` and `-Infinity`, turned into the string `JSONDecoder` reads as that
+    /// double; unchanged when it holds none, or is not JSON.
+    static func nonFiniteAsStrings(_ header: [UInt8]) -> [UInt8] {
+        guard let value = try? JSONParser.parse(header), hasNonFinite(value) else { return header }
+        var bytes: [UInt8] = []
+        write(value, to: &bytes)
+        return bytes
+    }
+
+    private static func nonFiniteText(_ number: JSONNumber) -> String? {
+        guard let double = number.double, !double.isFinite else { return nil }
+        return double.isNaN ? "NaN" : double < 0 ? "-Infinity" : "Infinity"
+    }
+
+    private static func hasNonFinite(_ value: JSONValue) -> Bool {
+        switch value {
+        case .number(let number): nonFiniteText(number) != nil
+        case .array(let elements): elements.contains(where: hasNonFinite)
+        case .object(let object): object.members.contains { hasNonFinite($0.value) }
+        case .null, .bool, .string: false
+        }
+    }
+
+    /// Compact JSON that keeps what `JSONDecoder` sees: members in order, duplicates and
+    /// all, and each number's text.
+    private static func write(_ value: JSONValue, to bytes: inout [UInt8]) {
+        func string(_ text: String) {
+            var writer = JSONWriter()
+            writer.string(text)
+            bytes += writer.bytes
+        }
+        switch value {
+        case .null: bytes += Array("null".utf8)
+        case .bool(let bool): bytes += Array((bool ? "true" : "false").utf8)
+        case .string(let text): string(text)
+        case .number(let number):
+            if let text = nonFiniteText(number) { string(text) } else { bytes += Array(number.text.utf8) }
+        case .array(let elements):
+            bytes.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                write(element, to: &bytes)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let object):
+            bytes.append(UInt8(ascii: "{"))
+            for (index, member) in object.members.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                string(member.key)
+                bytes.append(UInt8(ascii: ":"))
+                write(member.value, to: &bytes)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
     }
 
     // MARK: Decoding
@@ -72,8 +135,8 @@ enum FoundationHeaderCodec {
         let type = String(decoding: typeFrame, as: UTF8.self)
         guard frames.count >= 2 else { throw .truncated(type, "no header frame") }
         guard frames.count <= limits.maxFrames else { throw .oversized(type, "frames") }
-        let header = frames[1]
-        guard header.count <= limits.maxHeaderBytes else { throw .oversized(type, "header") }
+        guard frames[1].count <= limits.maxHeaderBytes else { throw .oversized(type, "header") }
+        let header = nonFiniteAsStrings(frames[1])
         for frame in frames.dropFirst(2) where frame.count > limits.maxArtifactBytes { throw .oversized(type, "frame") }
         let version = try decode(VersionProbe.self, from: header, type: type).v
         guard version == WireMessage.protocolVersion || type == "REJECT" else { throw .unsupportedVersion(type, version) }

@@ -28,7 +28,8 @@ import Testing
     @Test func refusesInvalidJSON() {
         let invalid = [
             "", " ", "{", "}", "[", "]", "[1,]", "{\"a\":1,}", "{,}", "[,1]", "{\"a\"}", "{\"a\":}", "{a:1}", "{'a':1}",
-            "['a']", "01", "-01", "+1", ".5", "1.", "1.e5", "1e", "1e+", "-", "--1", "0x10", "NaN", "Infinity", "-Infinity",
+            "['a']", "01", "-01", "+1", ".5", "1.", "1.e5", "1e", "1e+", "-", "--1", "0x10", "nan", "inf", "-NaN", "+Infinity",
+            "Infinityy", "-infinity", "Inf", "NaNa", "- Infinity", "-",
             "tru", "truex", "nul", "True", "[1 2]", "{\"a\":1 \"b\":2}", "{} {}", "1 2", "\"abc", "\"\\\"", "\"\\x\"",
             "\"\\u12\"", "\"\\u12g4\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "\"\\ud800x\"", "\"\t\"",
             "\"\n\"", "\"\u{1}\"", "[1]//", "/* */[]", "\u{feff}[]", "[\"a\"]]", "{\"a\":[}", "[{]}", "nulll", "\"\\", "\\u0041",
@@ -119,13 +120,35 @@ import Testing
         #expect(JSONNumber(validating: "") == nil)
     }
 
+    /// Python's `json.dumps` writes non-finite floats as bare words, by default.
+    @Test func readsPythonsNonFiniteWordsAsNumbers() throws {
+        let value = try #require(parse(#"{"a":NaN,"b":[Infinity,-Infinity], "c" : -Infinity }"#))
+        guard case .object(let object) = value, case .number(let nan) = object["a"], case .array(let list) = object["b"],
+              case .number(let infinity) = list[0], case .number(let negative) = list[1],
+              case .number(let spaced) = object["c"] else {
+            Issue.record("not read as numbers: \(value)")
+            return
+        }
+        #expect(nan.double?.isNaN == true)
+        #expect(infinity.double == .infinity)
+        #expect(negative.double == -.infinity)
+        #expect(spaced.double == -.infinity)
+        for word in [nan, infinity, negative] {
+            #expect(word.int64 == nil)
+            #expect(word.uint64 == nil)
+        }
+    }
+
     @Test func readsDoublesExactly() {
         #expect(number("0.1").double == 0.1)
         #expect(number("-0.0").double.map { $0 == 0 && $0.sign == .minus } == true)
         #expect(number("1e308").double == 1e308)
         #expect(number("1.7976931348623157e308").double == .greatestFiniteMagnitude)
-        #expect(number("1.7976931348623159e308").double == nil)  // rounds to infinity
-        #expect(number("1e400").double == nil)
+        // Too large for a double: infinity, as IEEE 754 rounds it and every reader reads it.
+        #expect(number("1.7976931348623159e308").double == .infinity)
+        #expect(number("1e400").double == .infinity)
+        #expect(number("1e999").double == .infinity)
+        #expect(number("-1e999").double == -.infinity)
         #expect(number("1e-400").double == nil)  // nonzero, but would read as 0
         #expect(number("0e-400").double == 0)
         #expect(number("4.9e-324").double == .leastNonzeroMagnitude)
@@ -236,7 +259,8 @@ import Testing
                 #expect(Self.same(ours, theirs), "\(mutated.debugDescription)")
             case (let ours?, nil):
                 // JSONSerialization refuses a number beyond a Double's range; the parser keeps
-                // its text, and reading it as a Double fails later (as JSONDecoder did).
+                // its text, and reads it as a Double later: an infinity when too large, a
+                // failure when too small (as JSONDecoder did).
                 #expect(Self.hasUnreadableNumber(ours), "\(mutated.debugDescription)")
             case (nil, _?):
                 // JSONSerialization accepts a trailing comma; JSON (and JSONDecoder) does not.
@@ -328,9 +352,10 @@ import Testing
         space()
     }
 
+    /// Whether a number in `value` is beyond a Double's finite range (it reads as nil, or as infinity).
     static func hasUnreadableNumber(_ value: JSONValue) -> Bool {
         switch value {
-        case .number(let number): number.double == nil
+        case .number(let number): number.double.map { !$0.isFinite } ?? true
         case .array(let elements): elements.contains(where: hasUnreadableNumber)
         case .object(let object): object.members.contains { hasUnreadableNumber($0.value) }
         default: false

@@ -56,7 +56,10 @@ import Wire
         let digest = SHA256.hash(Array("abc".utf8))
         #expect(SHA256Digest(hex: digest.hex) == digest)
         #expect(SHA256Digest(bytes: digest.bytes) == digest)
-        #expect(SHA256Digest(hex: digest.hex.uppercased()) == nil)
+        // Uppercase hex is the same digest, written back in lowercase.
+        #expect(SHA256Digest(hex: digest.hex.uppercased()) == digest)
+        #expect(SHA256Digest(hex: digest.hex.uppercased())?.hex == digest.hex)
+        #expect(SHA256Digest(hex: String(digest.hex.prefix(32)).uppercased() + digest.hex.dropFirst(32)) == digest)
         #expect(SHA256Digest(hex: String(digest.hex.dropLast())) == nil)
         #expect(SHA256Digest(hex: String(digest.hex.dropLast()) + "g") == nil)
         #expect(SHA256Digest(bytes: [1, 2, 3]) == nil)

@@ -131,18 +131,62 @@ import Wire
         #expect(error.detail == #"recipe.training.kernels: "fast" is not a valid KernelChoice"#)
     }
 
-    @Test func nonFiniteLossesTravelAsStrings() throws {
+    /// Infinities go as numbers too large for a double (what every JSON reader takes for
+    /// infinity); NaN, which no JSON number is, as the string `"NaN"`.
+    @Test func nonFiniteLossesTravelAsNumbersOrNaN() throws {
         let batch = WireMessage.metrics(.init(lease: "L", trial: "t", attempt: 1, points: [
             Evaluation(iteration: 10, split: .train, loss: .nan, accuracy: 0.1),
             Evaluation(iteration: 20, split: .train, loss: .infinity, accuracy: 0.1),
+            Evaluation(iteration: 30, split: .train, loss: -.infinity, accuracy: 0.1),
         ]))
         let frames = try batch.frames()
         let header = String(decoding: frames[1], as: UTF8.self)
         #expect(header.contains(#""loss":"NaN""#))
-        #expect(header.contains(#""loss":"Infinity""#))
+        #expect(header.contains(#""loss":1e999,"#))
+        #expect(header.contains(#""loss":-1e999,"#))
         guard case .metrics(let decoded) = try WireMessage(frames: frames) else { Issue.record("not METRICS"); return }
         #expect(decoded.points[0].loss.isNaN)
         #expect(decoded.points[1].loss == .infinity)
+        #expect(decoded.points[2].loss == -.infinity)
+    }
+
+    /// What other writers send for a non-finite number: the strings of protocol version 1
+    /// as first written, and Python's bare words.
+    @Test func nonFiniteLossesAreReadInEveryWrittenForm() throws {
+        let forms: [(String, Double)] = [
+            (#""Infinity""#, .infinity), (#""-Infinity""#, -.infinity), (#""NaN""#, .nan), ("1e999", .infinity),
+            ("-1e999", -.infinity), ("1E+400", .infinity), ("Infinity", .infinity), ("-Infinity", -.infinity), ("NaN", .nan),
+        ]
+        for (text, value) in forms {
+            let header = #"{"v":1,"lease":"L","trial":"t","attempt":1,"points":[{"iteration":1,"split":"test","loss":\#(text),"accuracy":0.5}]}"#
+            guard case .metrics(let decoded) = try WireMessage(frames: [Array("METRICS".utf8), Array(header.utf8)]) else {
+                Issue.record("not METRICS")
+                return
+            }
+            let loss = decoded.points[0].loss
+            #expect(value.isNaN ? loss.isNaN : loss == value, "\(text)")
+        }
+        // A word where a number is not allowed is still malformed.
+        let ready = [Array("READY".utf8), Array(#"{"v":1,"free":Infinity}"#.utf8)]
+        #expect(throws: DecodeError.self) { try WireMessage(frames: ready) }
+    }
+
+    /// Digests in uppercase hex are the same digests; what is written back is lowercase.
+    @Test func uppercaseDigestsAreReadAsLowercase() throws {
+        let digest = String(repeating: "ab", count: 32)
+        let header = #"{"v":1,"worker":"w","host":"","slots":1,"threads":1,"datasets":{"mnist":"\#(digest.uppercased())"},"files":{"mnist":{"f":"\#(digest.uppercased())"}},"running":[]}"#
+        guard case .hello(let hello) = try WireMessage(frames: [Array("HELLO".utf8), Array(header.utf8)]) else {
+            Issue.record("not HELLO")
+            return
+        }
+        #expect(hello.datasets["mnist"]?.hex == digest)
+        #expect(hello.fingerprint(of: "mnist") == DatasetFingerprint(combined: digest, files: ["f": digest]))
+        let fetch = #"{"v":1,"sha256":["\#(digest.uppercased())"]}"#
+        guard case .fetch(let request) = try WireMessage(frames: [Array("FETCH".utf8), Array(fetch.utf8)]) else {
+            Issue.record("not FETCH")
+            return
+        }
+        #expect(request.sha256.map(\.hex) == [digest])
     }
 
     /// A `RESULT` from a worker that does not measure training accuracy (or from before it

@@ -24,7 +24,8 @@ extension CSVTable {
 
 /// The CSV rules of every table: RFC 4180 quoting (a field with a comma, a quote or a line
 /// break is quoted, quotes doubled), lines ending in `\n`, numbers with a `.` decimal point
-/// at full precision, and an empty cell for a missing or non-finite value.
+/// at full precision, `inf` and `-inf` for infinities, and an empty cell for a missing or
+/// NaN value.
 enum CSV {
     /// One row, with its line ending.
     static func line(_ cells: [String?]) -> String {
@@ -37,9 +38,10 @@ enum CSV {
     }
 
     /// Swift's shortest representation that reads back as the same Double (`0.1`, `1e-05`);
-    /// nil for nil, NaN and infinities.
+    /// `inf` and `-inf` for a diverged run's loss (what Python's `float`, pandas and R read
+    /// back as infinity); nil for nil and NaN (not known).
     static func number(_ value: Double?) -> String? {
-        guard let value, value.isFinite else { return nil }
+        guard let value, !value.isNaN else { return nil }
         return value.description
     }
 

@@ -100,18 +100,35 @@ extension ModelSpec {
     /// The prunable weight tensors of this model on an input of shape
     /// `[channels, height, width]` with `classes` outputs.
     public func weightShapes(input: [Int], classes: Int) -> [WeightShape] {
+        tensors(input: input, classes: classes).map(\.weights)
+    }
+
+    /// How many values a snapshot of this model holds (the trainer's `Weights`, a
+    /// `weights` artifact, docs/PROTOCOL.md §3.1): every parameter (weights, biases,
+    /// batch normalization's γ and β) and every running statistic (its mean and
+    /// variance), on an input of shape `[channels, height, width]` with `classes`
+    /// outputs. The trainer's `Network` lays out the same count; a test keeps them equal.
+    public func snapshotValueCount(input: [Int], classes: Int) -> Int {
+        tensors(input: input, classes: classes).reduce(0) { $0 + $1.weights.count + $1.companions }
+    }
+
+    /// Each prunable weight tensor, with how many values the snapshot holds beside it
+    /// for the same outputs: the bias of a plain convolution or dense layer (one per
+    /// output), or the four of batch normalization (γ, β, mean, variance per channel).
+    private func tensors(input: [Int], classes: Int) -> [(weights: WeightShape, companions: Int)] {
         var channels = input.count == 3 ? input[0] : 1
         var height = input.count == 3 ? input[1] : 1
         var width = input.count == 3 ? input[2] : input.reduce(1, *)
         var flat: Int? = nil  // features once the stack has gone fully connected
-        var shapes: [WeightShape] = []
+        var shapes: [(weights: WeightShape, companions: Int)] = []
         var convIndex = 0
         var fcIndex = 0
+        let normalized = 4  // γ, β, running mean, running variance
         for layer in layers {
             switch layer {
             case .conv3x3(let out):
                 convIndex += 1
-                shapes.append(WeightShape(name: "conv\(convIndex)", kind: .conv, count: 9 * channels * out))
+                shapes.append((WeightShape(name: "conv\(convIndex)", kind: .conv, count: 9 * channels * out), out))
                 channels = out
             case .maxPool2x2:
                 height /= 2
@@ -119,21 +136,23 @@ extension ModelSpec {
             case .dense(let units):
                 let inputs = flat ?? channels * height * width
                 fcIndex += 1
-                shapes.append(WeightShape(name: "fc\(fcIndex)", kind: .fc, count: inputs * units))
+                shapes.append((WeightShape(name: "fc\(fcIndex)", kind: .fc, count: inputs * units), units))
                 flat = units
             case .convBN(let out, let stride):
                 convIndex += 1
-                shapes.append(WeightShape(name: "conv\(convIndex)", kind: .conv, count: 9 * channels * out))
+                shapes.append((WeightShape(name: "conv\(convIndex)", kind: .conv, count: 9 * channels * out),
+                               normalized * out))
                 channels = out
                 height = Self.strided(height, stride)
                 width = Self.strided(width, stride)
             case .residualBlock(let out, let stride):
                 let first = convIndex + 1
                 convIndex += 2
-                shapes.append(WeightShape(name: "conv\(first)", kind: .conv, count: 9 * channels * out))
-                shapes.append(WeightShape(name: "conv\(first + 1)", kind: .conv, count: 9 * out * out))
+                shapes.append((WeightShape(name: "conv\(first)", kind: .conv, count: 9 * channels * out), normalized * out))
+                shapes.append((WeightShape(name: "conv\(first + 1)", kind: .conv, count: 9 * out * out), normalized * out))
                 if Self.residualBlockHasProjection(inputChannels: channels, channels: out, stride: stride) {
-                    shapes.append(WeightShape(name: "conv\(first).shortcut", kind: .conv, count: channels * out))
+                    shapes.append((WeightShape(name: "conv\(first).shortcut", kind: .conv, count: channels * out),
+                                   normalized * out))
                 }
                 channels = out
                 height = Self.strided(height, stride)
@@ -146,7 +165,7 @@ extension ModelSpec {
             }
         }
         let inputs = flat ?? channels * height * width
-        shapes.append(WeightShape(name: "output", kind: .output, count: inputs * classes))
+        shapes.append((WeightShape(name: "output", kind: .output, count: inputs * classes), classes))
         return shapes
     }
 

@@ -1,5 +1,5 @@
 /// A SHA-256 digest: the name of an artifact. On the wire and in JSON it is written as
-/// 64 lowercase hexadecimal characters.
+/// 64 lowercase hexadecimal characters, and read in either case.
 public struct SHA256Digest: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The 32 bytes of the digest.
     public let bytes: [UInt8]
@@ -14,7 +14,9 @@ public struct SHA256Digest: Hashable, Sendable, Codable, CustomStringConvertible
         self.bytes = bytes
     }
 
-    /// Nil unless `hex` is exactly 64 lowercase hexadecimal characters.
+    /// Nil unless `hex` is exactly 64 hexadecimal characters. Uppercase digits are the
+    /// same digits (`hex` writes them in lowercase again): a digest from a tool that
+    /// prints uppercase names the same bytes.
     public init?(hex: String) {
         let characters = Array(hex.utf8)
         guard characters.count == 64 else { return nil }
@@ -31,6 +33,7 @@ public struct SHA256Digest: Hashable, Sendable, Codable, CustomStringConvertible
         switch character {
         case UInt8(ascii: "0") ... UInt8(ascii: "9"): character - UInt8(ascii: "0")
         case UInt8(ascii: "a") ... UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A") ... UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
         default: nil
         }
     }
@@ -53,7 +56,7 @@ public struct SHA256Digest: Hashable, Sendable, Codable, CustomStringConvertible
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let digest = SHA256Digest(hex: text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "not 64 lowercase hex digits"))
+                                                    debugDescription: "not 64 hex digits"))
         }
         self = digest
     }

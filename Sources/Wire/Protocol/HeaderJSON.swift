@@ -1,13 +1,15 @@
 /// The JSON of header frames: UTF-8, keys sorted, no whitespace, `"v"` in every header,
-/// and the non-finite numbers a diverged run produces written as the strings `"NaN"`,
-/// `"Infinity"`, `"-Infinity"`.
+/// and the non-finite numbers a diverged run produces written as `1e999`, `-1e999` and
+/// the string `"NaN"`.
 ///
 /// Headers are read with `JSONParser` and written with `JSONWriter`, by hand per message
 /// (`HeaderBody`): Foundation's `JSONDecoder` and `JSONEncoder` cost the coordinator
 /// more than everything else it does per trial. The bytes written are the ones
 /// `JSONEncoder` wrote (`[.sortedKeys, .withoutEscapingSlashes]`), and what is accepted
-/// is what `JSONDecoder` accepted, with the same `DecodeError` reasons; the WireTests
-/// check both against Foundation.
+/// is what `JSONDecoder` accepted, with the same `DecodeError` reasons, except for
+/// non-finite numbers: written as above, and read also as numbers too large for a double
+/// and as Python's bare `NaN`, `Infinity`, `-Infinity`. The WireTests check both against
+/// Foundation, with that difference.
 enum HeaderJSON {
     /// Parses a header frame: a JSON object, or `malformedHeader`.
     static func parse(_ header: [UInt8], type: String) throws(DecodeError) -> JSONFields {

@@ -102,8 +102,13 @@ enum JSONRead {
 
     static func digest(_ value: JSONValue, _ path: FieldPath, _ at: @autoclosure () -> String) throws(DecodeError) -> SHA256Digest {
         let string = try Self.string(value, path, at())
-        guard let digest = SHA256Digest(hex: string) else { throw path.malformed("\(at()): not 64 lowercase hex digits") }
+        guard let digest = SHA256Digest(hex: string) else { throw path.malformed("\(at()): \"\(Self.excerpt(string))\" is not 64 hex digits") }
         return digest
+    }
+
+    /// A string as an error message quotes it: at most 80 characters of it.
+    static func excerpt(_ string: String) -> String {
+        string.count > 80 ? "\(string.prefix(80))…" : string
     }
 
     static func mismatch(_ value: JSONValue, _ expected: String, _ path: FieldPath, _ at: String) -> DecodeError {

@@ -2,10 +2,14 @@
 /// a `JSONParser.Failure` out, never a trap, whatever the bytes.
 ///
 /// Strict means: one value with optional whitespace (space, tab, CR, LF) around it; no
-/// comments, trailing commas, single quotes, `NaN` literals, leading zeros or `+`
-/// signs; strings of valid UTF-8 with no raw control characters, escapes `\" \\ \/ \b
-/// \f \n \r \t \uXXXX` only, and a `\u` surrogate only as half of a pair. Nesting
-/// deeper than `Limits.maxDepth` and input longer than `Limits.maxBytes` are refused.
+/// comments, trailing commas, single quotes, leading zeros or `+` signs; strings of
+/// valid UTF-8 with no raw control characters, escapes `\" \\ \/ \b \f \n \r \t
+/// \uXXXX` only, and a `\u` surrogate only as half of a pair. Nesting deeper than
+/// `Limits.maxDepth` and input longer than `Limits.maxBytes` are refused.
+///
+/// One extension: the bare words `NaN`, `Infinity` and `-Infinity`, spelled exactly so,
+/// are numbers. They are what Python's `json.dumps` writes for non-finite floats unless
+/// told not to, and a worker written in Python should not lose a diverged run's loss.
 struct JSONParser {
     struct Limits: Sendable {
         /// Arrays and objects nested deeper than this are refused (Foundation's
@@ -76,6 +80,11 @@ struct JSONParser {
         case UInt8(ascii: "t"): try literal("true"); return .bool(true)
         case UInt8(ascii: "f"): try literal("false"); return .bool(false)
         case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "N"): try literal("NaN"); return .number(.nan)
+        case UInt8(ascii: "I"): try literal("Infinity"); return .number(.infinity)
+        case UInt8(ascii: "-") where index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "I"):
+            try literal("-Infinity")
+            return .number(.negativeInfinity)
         case UInt8(ascii: "-"), UInt8(ascii: "0") ... UInt8(ascii: "9"): return .number(try parseNumber())
         default: throw failure("unexpected character where a value should be")
         }

@@ -46,13 +46,31 @@ struct JSONObject: Hashable, Sendable {
 }
 
 /// A JSON number as written: its text, already checked against the JSON grammar
-/// (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`), read exactly on demand.
+/// (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`), read exactly on demand; or one
+/// of the words Python writes for the non-finite ones (`JSONParser`): `NaN`, `Infinity`,
+/// `-Infinity`, which are doubles and never integers.
 struct JSONNumber: Hashable, Sendable, CustomStringConvertible {
     let text: String
 
     /// `text` must be a valid JSON number (the parser's guarantee); see `init?(validating:)` otherwise.
     init(validText text: String) {
         self.text = text
+    }
+
+    static let nan = JSONNumber(validText: "NaN")
+    static let infinity = JSONNumber(validText: "Infinity")
+    static let negativeInfinity = JSONNumber(validText: "-Infinity")
+
+    /// The value of `NaN`, `Infinity` or `-Infinity`; nil for a number in digits.
+    private var wordValue: Double? {
+        // Digits end every number of the grammar; a letter, only the words.
+        guard let last = text.utf8.last, last == UInt8(ascii: "N") || last == UInt8(ascii: "y") else { return nil }
+        switch text {
+        case "NaN": return .nan
+        case "Infinity": return .infinity
+        case "-Infinity": return -.infinity
+        default: return nil
+        }
     }
 
     /// Nil unless `text` is a JSON number.
@@ -148,6 +166,7 @@ struct JSONNumber: Hashable, Sendable, CustomStringConvertible {
             for byte in utf8 where byte != UInt8(ascii: "-") { magnitude = magnitude * 10 + UInt64(byte &- UInt8(ascii: "0")) }
             return (utf8.first == UInt8(ascii: "-"), magnitude)
         }
+        if wordValue != nil { return nil }
         let decimal = self.decimal
         if decimal.digits.isEmpty { return (decimal.negative, 0) }
         guard decimal.exponent >= 0, decimal.digits.count + decimal.exponent <= 20 else { return nil }
@@ -181,15 +200,17 @@ struct JSONNumber: Hashable, Sendable, CustomStringConvertible {
 
     var int: Int? { int64.flatMap { Int(exactly: $0) } }
 
-    /// The nearest `Double`; nil when the value is too large for one (it would be
-    /// infinite) or too small (a nonzero value that would read as 0), as `JSONDecoder` refuses them.
+    /// The nearest `Double`: ±infinity when the value is too large for a finite one (as
+    /// IEEE 754 rounds it, and as `1e999` is written for infinity); nil when it is too
+    /// small (a nonzero value that would read as 0), as `JSONDecoder` refuses it.
     var double: Double? {
         let utf8 = text.utf8
         // Exact fast paths (Clinger): up to 15 significant digits and a power of ten up to
         // 10^22 are both exact doubles, and one correctly rounded multiplication or
         // division of the two is the correctly rounded result.
         if let value = fastDouble(utf8) { return value }
-        guard let value = Double(text), value.isFinite else { return nil }
+        if let value = wordValue { return value }
+        guard let value = Double(text) else { return nil }
         if value == 0 && !decimal.digits.isEmpty { return nil }
         return value
     }

@@ -1,14 +1,16 @@
 /// Writes header JSON byte for byte as Foundation's `JSONEncoder` did with
-/// `[.sortedKeys, .withoutEscapingSlashes]` and non-finite numbers as strings, so that
-/// the wire format does not change (docs/PROTOCOL.md; `recipeJSONIsPinned`).
+/// `[.sortedKeys, .withoutEscapingSlashes]`, so that the wire format does not change
+/// (docs/PROTOCOL.md; `recipeJSONIsPinned`), but for infinities (below).
 ///
 /// - No whitespace. The caller writes an object's keys in sorted order (UTF-8 byte
 ///   order; `sortedMembers` does it for keys known only at run time).
 /// - Strings: `"` and `\` escaped, `\b \f \n \r \t`, other bytes below 0x20 as
 ///   `\u00xx` (lowercase hex); `/`, DEL and everything else as they are.
 /// - Integers in decimal; a `Double` as its shortest round-trip text (Swift's
-///   `description`) without a trailing `.0`, and NaN and ±infinity as the strings
-///   `"NaN"`, `"Infinity"`, `"-Infinity"`.
+///   `description`) without a trailing `.0`; ±infinity as `1e999` and `-1e999`, numbers
+///   too large for a double that every JSON reader (Python's, JavaScript's, this one)
+///   reads as ±infinity, where a string `"Infinity"` is read as a string; and NaN, which
+///   no JSON number is, as the string `"NaN"`.
 /// - A separating comma goes before a key or an element unless it opens its container,
 ///   so that callers need not count.
 struct JSONWriter {
@@ -86,8 +88,11 @@ struct JSONWriter {
     /// A number that may be NaN or infinite (*number\** in docs/PROTOCOL.md).
     mutating func double(_ value: Double) {
         if value.isNaN { return string("NaN") }
-        if value.isInfinite { return string(value < 0 ? "-Infinity" : "Infinity") }
         separate()
+        if value.isInfinite {
+            bytes.append(contentsOf: value < 0 ? Self.negativeInfinityBytes : Self.infinityBytes)
+            return
+        }
         if value == value.rounded(.towardZero), value.magnitude < 1e15, let integer = Int64(exactly: value),
            !(integer == 0 && value.sign == .minus) {
             // What `description` gives, faster: 12.0 → "12.0" → "12".
@@ -105,6 +110,8 @@ struct JSONWriter {
         dictionary.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
     }
 
+    private static let infinityBytes = Array("1e999".utf8)
+    private static let negativeInfinityBytes = Array("-1e999".utf8)
     private static let trueBytes = Array("true".utf8)
     private static let falseBytes = Array("false".utf8)
     private static let hexDigits = Array("0123456789abcdef".utf8)

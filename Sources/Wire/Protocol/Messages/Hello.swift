@@ -35,8 +35,7 @@ extension WireMessage {
         }
 
         /// Announces `fingerprints` (dataset name → its digests): the combined digests in
-        /// `datasets`, the files' in `files`. A digest that is not 64 lowercase hex digits
-        /// is left out.
+        /// `datasets`, the files' in `files`. A digest that is not 64 hex digits is left out.
         public init(worker: String, host: String, slots: Int, threads: Int,
                     fingerprints: [String: DatasetFingerprint], running: [Lease] = []) {
             var datasets: [String: SHA256Digest] = [:]

@@ -67,6 +67,10 @@ public struct RejectReason: RawRepresentable, Hashable, Sendable, Codable, Custo
     public static let unknownDataset = RejectReason(rawValue: "unknown-dataset")
     /// The worker's copy of a dataset has another fingerprint than the sweep's. Fatal.
     public static let datasetDiffers = RejectReason(rawValue: "dataset-differs")
+    /// The worker's `HELLO` could not be decoded (`detail` says what was wrong): sending
+    /// it again cannot help. Fatal. Added within version 1; a worker from before it
+    /// treats it, as any reason it does not know, as fatal.
+    public static let malformedHello = RejectReason(rawValue: "malformed-hello")
 
     /// True unless the worker can recover by saying `HELLO` again.
     public var isFatal: Bool { self != .unknownWorker }
