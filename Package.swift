@@ -47,6 +47,8 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // glibc's malloc_trim: the coordinator gives memory back after a storm of workers.
+        .systemLibrary(name: "CMalloc"),
         // The one thing Swift cannot say itself: the x86 MXCSR flush-to-zero bits.
         .target(name: "CFloatControl"),
 
@@ -61,7 +63,7 @@ let package = Package(
         ),
         .target(name: "Wire", dependencies: ["CZeroMQ", "SweepPlan"]),
         .target(name: "Journal", dependencies: ["CSQLite", "SweepPlan"]),
-        .target(name: "Coordinator", dependencies: ["Wire", "Journal", "SweepPlan", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Coordinator", dependencies: ["CMalloc", "Wire", "Journal", "SweepPlan", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Worker", dependencies: ["Wire", "Trainer", "SweepPlan", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Reports", dependencies: ["Journal", "SweepPlan"]),
         // Workers that train nothing, thousands to a thread: the coordinator's scale test and benchmark.

@@ -1,3 +1,4 @@
+import CMalloc
 import Foundation
 import Journal
 import SweepPlan
@@ -339,6 +340,12 @@ extension CoordinatorService {
             forget(peer, reason: "worker \(worker.id) was silent for \(configuration.deadAfter)", dispatching: false)
         }
         if !dead.isEmpty { dispatch() }
+        if dead.count >= 100 {
+            // The buffers of that many connections went back to malloc, which keeps them
+            // from the system unless asked: without this, each storm of workers that join
+            // and vanish leaves the coordinator larger.
+            malloc_trim(0)
+        }
         if !workers.isEmpty, workers.values.allSatisfy({ scheduler.isQuarantined($0.id) }), scheduler.readyCount > 0 {
             progress.stalled("every connected worker is quarantined; start healthy workers or stop the sweep")
         }

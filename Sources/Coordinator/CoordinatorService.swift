@@ -117,7 +117,7 @@ public final class CoordinatorService: @unchecked Sendable {
         let socket: SocketID = "workers"
         var options: [SocketOption] = [
             .routerMandatory(true), .routerHandover(true), .linger(.milliseconds(1000)),
-            .maxMessageSize(MessageLimits().maxArtifactBytes + (1 << 20)),
+            .maxMessageSize(largestFrame), .backlog(4096),
         ]
         var sockets: [SocketSpec] = []
         if let curve = configuration.curve {
@@ -213,6 +213,22 @@ public final class CoordinatorService: @unchecked Sendable {
         await wire.stop()
         return SweepOutcome(done: scheduler.counts[.done] ?? 0, failed: scheduler.counts[.failed] ?? 0,
                             skipped: scheduler.counts[.skipped] ?? 0, total: plan.trials.count, finished: finished)
+    }
+
+    /// The largest frame a worker of this sweep has reason to send: the weights of its
+    /// largest model, or a header. libzmq holds a whole message before it is read, so
+    /// this bounds what one message from a peer can make the coordinator hold.
+    var largestFrame: Int {
+        var largest = MessageLimits().maxHeaderBytes
+        var seen: Set<String> = []
+        for trial in plan.trials where seen.insert(trial.recipe.model.name + "|" + trial.recipe.data.dataset).inserted {
+            guard let dataset = DatasetInfo.named(trial.recipe.data.dataset) else {
+                return MessageLimits().maxArtifactBytes  // a dataset the planner does not know: no bound but the protocol's
+            }
+            let values = trial.recipe.model.snapshotValueCount(input: dataset.inputShape, classes: dataset.classes)
+            largest = max(largest, 4 * values)
+        }
+        return min(largest + (1 << 16), MessageLimits().maxArtifactBytes)
     }
 
     /// Fingerprints learned from workers in an earlier run are expected again; this

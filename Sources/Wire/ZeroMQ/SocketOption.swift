@@ -48,6 +48,12 @@ public struct SocketOption: Sendable, CustomStringConvertible {
         SocketOption(ZMQ_RCVHWM, "rcvhwm", .int32(Int32(clamping: messages)))
     }
 
+    /// Connections a listening socket lets wait to be accepted (the `listen(2)` backlog;
+    /// libzmq's default is 100, too few for thousands of workers starting at once).
+    public static func backlog(_ connections: Int) -> SocketOption {
+        SocketOption(ZMQ_BACKLOG, "backlog", .int32(Int32(clamping: connections)))
+    }
+
     /// The largest frame accepted from a peer, in bytes; a peer that sends a larger one is
     /// disconnected. Nil = no limit.
     public static func maxMessageSize(_ bytes: Int?) -> SocketOption {
