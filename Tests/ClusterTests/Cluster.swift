@@ -15,8 +15,10 @@ final class Cluster {
     private(set) var coordinator: Process?
     private(set) var workers: [String: Process] = [:]
 
-    /// The `lottery` binary built next to this test bundle (`swift build --build-tests` builds both).
+    /// The `lottery` binary built next to this test bundle (`swift build --build-tests` builds both),
+    /// or the one `LOTTERY_BINARY` names (to see a new test fail against an older build).
     static let binary: String = {
+        if let path = ProcessInfo.processInfo.environment["LOTTERY_BINARY"] { return path }
         let bundle = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         return bundle.appendingPathComponent("lottery").path
     }()
