@@ -45,7 +45,7 @@ public final class WorkerService: Sendable {
     public func run() async throws -> Ending {
         BLAS.threads = configuration.threads
         let datasets = announcedFingerprints()
-        let routingID = "\(configuration.name)-\(String(UInt32.random(in: 0 ... .max), radix: 16))"
+        let routingID = "\(configuration.name)-" + String(String(UInt64(UInt32.random(in: 0 ... .max)) | 1 << 32, radix: 16).dropFirst())
         let context = try ZMQContext()
         let up: SocketID = "coordinator"
         var options: [SocketOption] = [
