@@ -113,6 +113,32 @@ import Wire
         cluster.killCoordinator()
     }
 
+    /// A frame far beyond anything the sweep's model needs is refused by libzmq before
+    /// the coordinator holds it (the bound is the largest weights artifact plus 64 KiB):
+    /// 64 MB of garbage after a bad header leaves its peak memory as it was, and it goes on.
+    @Test func aHugeFrameIsNotHeldWhole() async throws {
+        let cluster = try Cluster(sweep: Self.tiny(trials: 1), name: "huge")
+        try cluster.startCoordinator()
+        try await cluster.waitFor("the journal") { !$0.isEmpty }
+        let pid = try #require(cluster.coordinator?.processIdentifier)
+        let before = try #require(Self.peakKilobytes(pid))
+        let vandal = try ProtocolPeer(cluster, id: "vandal")
+        try vandal.send(frames: [Array("RESULT".utf8), Array("{not json".utf8), [UInt8](repeating: 7, count: 64 << 20)])
+        try await Task.sleep(for: .seconds(2))
+        let after = try #require(Self.peakKilobytes(pid))
+        #expect(after - before < 16 * 1024, "the coordinator's peak grew from \(before / 1024) to \(after / 1024) MB")
+        let honest = try ProtocolPeer(cluster, id: "honest")
+        _ = try await honest.join(cluster)
+        cluster.killCoordinator()
+    }
+
+    /// The process's peak resident memory (VmHWM).
+    static func peakKilobytes(_ pid: Int32) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+        return Int(line.split(separator: " ").dropFirst().first ?? "")
+    }
+
     /// 2,000 simulated workers take trials of a second each; three quarters of them fall
     /// silent at once (their connections stay up: hung processes) while new workers keep
     /// joining. The sweep ends with every trial done once and none failed, and the

@@ -27,6 +27,11 @@ final class ProtocolPeer {
         try socket.send(try message.frames())
     }
 
+    /// These frames as they are.
+    func send(frames: [[UInt8]]) throws {
+        try socket.send(frames)
+    }
+
     /// A message with this type frame and header text, however wrong.
     func send(type: String, header: String) throws {
         try socket.send([Array(type.utf8), Array(header.utf8)])
