@@ -61,8 +61,8 @@ public final class WorkerCrowd: @unchecked Sendable {
         var lastHeartbeat: ContinuousClock.Instant
         var readySince: ContinuousClock.Instant?
         var training: (assignment: WireMessage.Assignment, until: ContinuousClock.Instant)?
-        /// A result not acknowledged yet, after the metric points it needs.
-        var unacknowledged: (metrics: WireMessage?, result: WireMessage, at: ContinuousClock.Instant)?
+        /// Results not acknowledged yet, each after the metric points it needs.
+        var unacknowledged: [TrialAttempt: (lease: String, metrics: WireMessage?, result: WireMessage, at: ContinuousClock.Instant)] = [:]
     }
 
     private enum Command {
@@ -213,17 +213,15 @@ public final class WorkerCrowd: @unchecked Sendable {
             members[index].readySince = nil
             members[index].training = (assignment, now + configuration.trainingTime)
         case .ack(let attempt):
-            members[index].unacknowledged = nil
-            members[index].readySince = now
-            try send(.ready(.init(free: 1)), member: index)
+            members[index].unacknowledged[attempt] = nil
             lock.withLock {
                 shared.acknowledged.append(attempt)
                 shared.lastAcknowledgement = now
             }
         case .cancel(let cancellation):
             if members[index].training?.assignment.lease == cancellation.lease { members[index].training = nil }
-            if case .result(let result)? = members[index].unacknowledged?.result, result.lease == cancellation.lease {
-                members[index].unacknowledged = nil
+            if members[index].unacknowledged[cancellation.trialAttempt]?.lease == cancellation.lease {
+                members[index].unacknowledged[cancellation.trialAttempt] = nil
             }
             lock.withLock { shared.cancelled += 1 }
         case .reject(let rejection):
@@ -260,13 +258,16 @@ public final class WorkerCrowd: @unchecked Sendable {
                 let result = WireMessage.result(.init(lease: assignment.lease, trial: assignment.trial,
                                                       attempt: assignment.attempt, summary: summary,
                                                       artifacts: artifacts, points: points.count))
-                members[index].unacknowledged = (metrics, result, now)
+                members[index].unacknowledged[assignment.trialAttempt] = (assignment.lease, metrics, result, now)
                 try send(result, member: index)
+                // Free again at once, as a real worker is: the acknowledgement comes later.
+                members[index].readySince = now
+                try send(.ready(.init(free: 1)), member: index)
             }
-            if let (metrics, result, at) = members[index].unacknowledged, now - at > .seconds(5) {
-                members[index].unacknowledged = (metrics, result, now)
-                if let metrics { try send(metrics, member: index) }
-                try send(result, member: index)
+            for (attempt, entry) in members[index].unacknowledged where now - entry.at > .seconds(5) {
+                members[index].unacknowledged[attempt]?.at = now
+                if let metrics = entry.metrics { try send(metrics, member: index) }
+                try send(entry.result, member: index)
             }
             if now - members[index].lastHeartbeat >= configuration.heartbeat {
                 members[index].lastHeartbeat = now

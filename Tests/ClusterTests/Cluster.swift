@@ -40,6 +40,14 @@ final class Cluster {
         }
     }
 
+    /// A cluster whose coordinator has started and begun its journal.
+    static func started(sweep yaml: String, name: String) async throws -> Cluster {
+        let cluster = try Cluster(sweep: yaml, name: name)
+        try cluster.startCoordinator()
+        try await cluster.waitFor("the journal") { !$0.isEmpty }
+        return cluster
+    }
+
     func startCoordinator(extra: [String] = []) throws {
         coordinator = try launch(["coordinator", sweepPath, "--bind", endpoint, "--runs", folder + "/runs",
                                   "--dead-after", "2"] + extra, log: "coordinator")

@@ -63,9 +63,7 @@ import Wire
     }
 
     @Test func onlyTheHolderOfALeaseCanFinishIt() async throws {
-        let cluster = try Cluster(sweep: Self.tiny(trials: 1), name: "holder")
-        try cluster.startCoordinator()
-        try await cluster.waitFor("the journal") { !$0.isEmpty }
+        let cluster = try await Cluster.started(sweep: Self.tiny(trials: 1), name: "holder")
         let holder = try ProtocolPeer(cluster, id: "holder")
         let assignment = try await holder.join(cluster)
         #expect(assignment.lease.count == 33, "lease ids are 128 random bits: \(assignment.lease)")
@@ -96,9 +94,7 @@ import Wire
     }
 
     @Test func aResultForATrialTheSweepDoesNotHaveIsCancelledNotAcknowledged() async throws {
-        let cluster = try Cluster(sweep: Self.tiny(trials: 1), name: "unknown")
-        try cluster.startCoordinator()
-        try await cluster.waitFor("the journal") { !$0.isEmpty }
+        let cluster = try await Cluster.started(sweep: Self.tiny(trials: 1), name: "unknown")
         let peer = try ProtocolPeer(cluster, id: "confused")
         let assignment = try await peer.join(cluster)
         let (summary, artifacts) = Self.answer(assignment)
@@ -117,9 +113,7 @@ import Wire
     /// the coordinator holds it (the bound is the largest weights artifact plus 64 KiB):
     /// 64 MB of garbage after a bad header leaves its peak memory as it was, and it goes on.
     @Test func aHugeFrameIsNotHeldWhole() async throws {
-        let cluster = try Cluster(sweep: Self.tiny(trials: 1), name: "huge")
-        try cluster.startCoordinator()
-        try await cluster.waitFor("the journal") { !$0.isEmpty }
+        let cluster = try await Cluster.started(sweep: Self.tiny(trials: 1), name: "huge")
         let pid = try #require(cluster.coordinator?.processIdentifier)
         let before = try #require(Self.peakKilobytes(pid))
         let vandal = try ProtocolPeer(cluster, id: "vandal")
@@ -145,9 +139,7 @@ import Wire
     /// coordinator welcomes each newcomer within a second throughout.
     @Test func aSweepSurvivesMostOfTwoThousandWorkersFallingSilentAtOnce() async throws {
         let trials = 4000
-        let cluster = try Cluster(sweep: Self.tiny(trials: trials), name: "silence")
-        try cluster.startCoordinator()
-        try await cluster.waitFor("the journal") { !$0.isEmpty }
+        let cluster = try await Cluster.started(sweep: Self.tiny(trials: trials), name: "silence")
         var configuration = WorkerCrowd.Configuration(
             endpoint: cluster.endpoint, count: 2000,
             datasets: ["fashion-mnist": try #require(SHA256Digest(hex: try ProtocolPeer.fingerprint(cluster).combined))])

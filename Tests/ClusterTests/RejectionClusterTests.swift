@@ -16,9 +16,7 @@ import Wire
     }
 
     @Test func aFingerprintInUppercaseHexIsTheSameFingerprint() async throws {
-        let cluster = try Cluster(sweep: TestSweeps.chains(iterations: 100, levels: 0, seeds: 1), name: "uppercase")
-        try cluster.startCoordinator()
-        try await cluster.waitFor("the journal") { !$0.isEmpty }
+        let cluster = try await Cluster.started(sweep: TestSweeps.chains(iterations: 100, levels: 0, seeds: 1), name: "uppercase")
         let expected = try ProtocolPeer.fingerprint(cluster)
         let files = expected.files.sorted { $0.key < $1.key }.map { #""\#($0.key)":"\#($0.value.uppercased())""# }
         let header = #"{"v":1,"worker":"shouty","host":"","slots":1,"threads":1,"#
@@ -38,9 +36,7 @@ import Wire
     }
 
     @Test func aMalformedHelloGetsARejectionSayingWhatWasWrongAtMostOnceASecond() async throws {
-        let cluster = try Cluster(sweep: TestSweeps.chains(iterations: 100, levels: 0, seeds: 1), name: "malformed-hello")
-        try cluster.startCoordinator()
-        try await cluster.waitFor("the journal") { !$0.isEmpty }
+        let cluster = try await Cluster.started(sweep: TestSweeps.chains(iterations: 100, levels: 0, seeds: 1), name: "malformed-hello")
 
         let typo = try ProtocolPeer(cluster, id: "typo-0123abcd")
         try typo.send(type: "HELLO", header: helloHeader(datasets: #"{"fashion-mnist":"not-a-digest"}"#))
@@ -73,9 +69,7 @@ import Wire
     }
 
     @Test func versionRejectionsAreSentAtMostOnceASecondPerPeer() async throws {
-        let cluster = try Cluster(sweep: TestSweeps.chains(iterations: 100, levels: 0, seeds: 1), name: "version-flood")
-        try cluster.startCoordinator()
-        try await cluster.waitFor("the journal") { !$0.isEmpty }
+        let cluster = try await Cluster.started(sweep: TestSweeps.chains(iterations: 100, levels: 0, seeds: 1), name: "version-flood")
         let future = try ProtocolPeer(cluster, id: "future-0123abcd")
         let other = try ProtocolPeer(cluster, id: "future-4567cdef")
         let header = #"{"v":2,"worker":"future","host":"","slots":1,"threads":1,"datasets":{},"running":[]}"#

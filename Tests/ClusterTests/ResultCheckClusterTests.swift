@@ -22,9 +22,7 @@ import Wire
     }
 
     @Test func aResultWhoseArtifactsDoNotFitTheModelIsAFailedAttemptOfThatWorker() async throws {
-        let cluster = try Cluster(sweep: TestSweeps.chains(iterations: 100, levels: 0, seeds: 1), name: "bad-artifacts")
-        try cluster.startCoordinator()
-        try await cluster.waitFor("the journal") { !$0.isEmpty }
+        let cluster = try await Cluster.started(sweep: TestSweeps.chains(iterations: 100, levels: 0, seeds: 1), name: "bad-artifacts")
         let peer = try ProtocolPeer(cluster, id: "liar-0123abcd")
         let assignment = try await peer.join(cluster)
         // Well-formed artifacts, each of the wrong size for LeNet-300-100.
@@ -64,9 +62,7 @@ import Wire
     }
 
     @Test func anInfiniteLossReachesTheJournalAsInfinity() async throws {
-        let cluster = try Cluster(sweep: TestSweeps.chains(iterations: 100, levels: 0, seeds: 1), name: "infinite-loss")
-        try cluster.startCoordinator()
-        try await cluster.waitFor("the journal") { !$0.isEmpty }
+        let cluster = try await Cluster.started(sweep: TestSweeps.chains(iterations: 100, levels: 0, seeds: 1), name: "infinite-loss")
         let peer = try ProtocolPeer(cluster, id: "diverged-0123abcd")
         let assignment = try await peer.join(cluster)
         // Through this side's encoder, then as other encoders write them: a number too
