@@ -85,7 +85,10 @@ struct CoordinatorOptions: ParsableArguments {
     @Option(help: "Folder of run folders; a sweep's is RUNS/<name>.")
     var runs = "runs"
 
-    @Option(help: "Attempts a trial gets before it is marked failed.")
+    @Option(help: """
+        Failed attempts a trial gets before it is marked failed (an attempt lost with its worker \
+        is not a failure: a trial fails after 10 of those).
+        """)
     var maxAttempts = 3
 
     @Option(help: "Different trials a worker may fail in a row before it is quarantined.")
