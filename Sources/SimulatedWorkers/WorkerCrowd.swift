@@ -60,7 +60,14 @@ public final class WorkerCrowd: @unchecked Sendable {
         var gone = false
         var lastHeartbeat: ContinuousClock.Instant
         var readySince: ContinuousClock.Instant?
-        var training: (assignment: WireMessage.Assignment, until: ContinuousClock.Instant)?
+        /// Assignments being "trained" (one slot: more only if the coordinator sends them).
+        var training: [(assignment: WireMessage.Assignment, until: ContinuousClock.Instant)] = []
+        var free: Int { max(0, 1 - training.count) }
+        /// What a real worker lists in `HELLO`: every lease it still holds.
+        var leases: [WireMessage.Lease] {
+            training.map { WireMessage.Lease(lease: $0.assignment.lease, trial: $0.assignment.trial, attempt: $0.assignment.attempt) }
+                + unacknowledged.map { WireMessage.Lease(lease: $0.value.lease, trial: $0.key.trial, attempt: $0.key.attempt) }
+        }
         /// Results not acknowledged yet, each after the metric points it needs.
         var unacknowledged: [TrialAttempt: (lease: String, metrics: WireMessage?, result: WireMessage, at: ContinuousClock.Instant)] = [:]
     }
@@ -202,7 +209,7 @@ public final class WorkerCrowd: @unchecked Sendable {
                 lock.withLock { shared.welcomeLatencies.append(latency) }
             }
             members[index].readySince = now
-            try send(.ready(.init(free: members[index].training == nil ? 1 : 0)), member: index)
+            try send(.ready(.init(free: members[index].free)), member: index)
         case .assign(let assignment):
             if let readySince = members[index].readySince {
                 lock.withLock {
@@ -211,7 +218,7 @@ public final class WorkerCrowd: @unchecked Sendable {
                 }
             }
             members[index].readySince = nil
-            members[index].training = (assignment, now + configuration.trainingTime)
+            members[index].training.append((assignment, now + configuration.trainingTime))
         case .ack(let attempt):
             members[index].unacknowledged[attempt] = nil
             lock.withLock {
@@ -219,7 +226,7 @@ public final class WorkerCrowd: @unchecked Sendable {
                 shared.lastAcknowledgement = now
             }
         case .cancel(let cancellation):
-            if members[index].training?.assignment.lease == cancellation.lease { members[index].training = nil }
+            members[index].training.removeAll { $0.assignment.lease == cancellation.lease }
             if members[index].unacknowledged[cancellation.trialAttempt]?.lease == cancellation.lease {
                 members[index].unacknowledged[cancellation.trialAttempt] = nil
             }
@@ -228,7 +235,7 @@ public final class WorkerCrowd: @unchecked Sendable {
             if rejection.reason == .unknownWorker {
                 members[index].helloAt = now
                 try send(.hello(.init(worker: "\(configuration.prefix)-again", host: "simulated", slots: 1, threads: 1,
-                                      datasets: configuration.datasets)), member: index)
+                                      datasets: configuration.datasets, running: members[index].leases)), member: index)
             } else {
                 lock.withLock { shared.rejections.append("\(rejection.reason): \(rejection.detail)") }
                 members[index].gone = true
@@ -246,8 +253,8 @@ public final class WorkerCrowd: @unchecked Sendable {
     private func tick(_ talking: [Int]) throws {
         let now = ContinuousClock.now
         for index in talking where !members[index].gone {
-            if let (assignment, until) = members[index].training, now >= until {
-                members[index].training = nil
+            while let position = members[index].training.firstIndex(where: { now >= $0.until }) {
+                let assignment = members[index].training.remove(at: position).assignment
                 let points = (0..<configuration.points).map {
                     Evaluation(iteration: $0 / 3 * 100, split: [Split.train, .validation, .test][$0 % 3], loss: 1, accuracy: 0.5)
                 }
@@ -262,7 +269,7 @@ public final class WorkerCrowd: @unchecked Sendable {
                 try send(result, member: index)
                 // Free again at once, as a real worker is: the acknowledgement comes later.
                 members[index].readySince = now
-                try send(.ready(.init(free: 1)), member: index)
+                try send(.ready(.init(free: members[index].free)), member: index)
             }
             for (attempt, entry) in members[index].unacknowledged where now - entry.at > .seconds(5) {
                 members[index].unacknowledged[attempt]?.at = now

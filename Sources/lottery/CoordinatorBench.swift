@@ -108,7 +108,7 @@ struct CoordinatorBench: ParsableCommand {
               + "(--dead-after 2) declares them dead; its resident memory after each storm:")
         let bench = try BenchFolder(trials: trials, training: "{length: 1it, eval_every: 1}")
         defer { bench.remove() }
-        let coordinator = try bench.startCoordinator()
+        let coordinator = try bench.startCoordinator(deadAfter: 2)
         defer { if coordinator.isRunning { kill(coordinator.processIdentifier, SIGKILL) } }
         try bench.waitForJournal()
         let memory = MemoryWatch(pid: coordinator.processIdentifier)
@@ -182,11 +182,12 @@ private struct BenchFolder {
         datasets = fingerprint.map { ["fashion-mnist": $0] } ?? [:]
     }
 
-    func startCoordinator() throws -> Process {
+    /// - Parameter deadAfter: seconds of silence after which a worker is dead.
+    func startCoordinator(deadAfter: Int = 5) throws -> Process {
         let coordinator = Process()
         coordinator.executableURL = URL(fileURLWithPath: "/proc/self/exe")
         coordinator.arguments = ["coordinator", folder + "/bench.yaml", "--bind", endpoint, "--runs", folder + "/runs",
-                                 "--log-level", "error", "--no-report", "--dead-after", "2"]
+                                 "--log-level", "error", "--no-report", "--dead-after", "\(deadAfter)"]
         coordinator.standardOutput = FileHandle.nullDevice
         try coordinator.run()
         return coordinator
