@@ -190,6 +190,8 @@ public final class CoordinatorService: @unchecked Sendable {
             if ContinuousClock.now - lastSlowTick >= .milliseconds(250) {
                 lastSlowTick = .now
                 checkLiveness()
+                // A worker passed over while it was quiet gets its trials once it speaks again.
+                dispatch()
                 sendHeartbeats()
                 journalDropCounts()
                 try commit()
