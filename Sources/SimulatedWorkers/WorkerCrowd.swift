@@ -41,8 +41,6 @@ public final class WorkerCrowd: @unchecked Sendable {
         public var assignmentLatencies: [Double] = []
         /// Acknowledged results, in the order of their ACKs.
         public var acknowledged: [TrialAttempt] = []
-        /// HELLOs that got no WELCOME yet, with the seconds since.
-        public var longestUnwelcomed: Double = 0
         public var cancelled = 0
         public var rejections: [String] = []
         public var errors: [String] = []
@@ -123,19 +121,7 @@ public final class WorkerCrowd: @unchecked Sendable {
         return report
     }
 
-    /// Waits until the coordinator has shut every talking worker down, or `timeout`.
-    public func waitForShutdown(timeout: Duration) -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if lock.withLock({ done }) { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return false
-    }
-
     public var report: Report { lock.withLock { shared } }
-
-    private var done = false
 
     private func post(_ command: Command) {
         lock.withLock { commands.append(command) }
@@ -169,13 +155,6 @@ public final class WorkerCrowd: @unchecked Sendable {
                 }
             }
             try tick(talking)
-            let unwelcomed = members.filter { !$0.welcomed && !$0.silent && !$0.gone }
-                .map { (ContinuousClock.now - $0.helloAt).inSeconds }.max() ?? 0
-            let allGone = !members.isEmpty && members.allSatisfy { $0.gone || $0.silent }
-            lock.withLock {
-                shared.longestUnwelcomed = max(shared.longestUnwelcomed, unwelcomed)
-                done = allGone
-            }
         }
         for member in members { member.socket.close() }
     }

@@ -151,8 +151,9 @@ struct JournalTests {
     }
 
     /// A journal written before training accuracy was measured (schema version 1): its
-    /// trials table lacks the training columns (and the lease column of version 3) and its summaries the training fields. It
-    /// opens, reads (NaN where nothing was measured), gains the columns, and takes new results.
+    /// trials table lacks the training columns (and the lease column of version 3) and its
+    /// summaries the training fields. It opens, reads (NaN where nothing was measured),
+    /// gains the columns, and takes new results.
     @Test func aJournalFromBeforeTrainingAccuracyOpensReadsAndGrows() throws {
         let (sweep, plan) = try plan(yaml)
         let path = folder + "/sweep.sqlite"

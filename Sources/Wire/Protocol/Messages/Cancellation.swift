@@ -1,7 +1,8 @@
 extension WireMessage {
     /// `CANCEL`, coordinator → worker: stop this attempt, its lease is void (it lapsed and
-    /// went to another worker, or the sweep no longer needs it). The worker sends nothing
-    /// more for it, but still resends a result it already finished until it is `ACK`ed.
+    /// went to another worker, the trial is finished, or the sweep has no such trial). The
+    /// worker sends nothing more for it and forgets a result or failure of it not yet `ACK`ed:
+    /// the coordinator would never count it.
     public struct Cancellation: Hashable, Sendable, Codable {
         public var lease: String
         public var trial: String

@@ -2,7 +2,8 @@ import SweepPlan
 
 extension WireMessage {
     /// `METRICS`, worker → coordinator: evaluations of a running trial, several at a time
-    /// (never one round trip per point). Not acknowledged; not resent.
+    /// (never one round trip per point). Not acknowledged; sent again after a WELCOME and
+    /// before a resent RESULT, so that the coordinator holds the whole curve (docs/PROTOCOL.md 6.3).
     public struct MetricBatch: Hashable, Sendable, Codable {
         public var lease: String
         public var trial: String
