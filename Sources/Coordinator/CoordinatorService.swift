@@ -92,9 +92,10 @@ public final class CoordinatorService: @unchecked Sendable {
     public func run() async throws -> SweepOutcome {
         let now = Date().timeIntervalSince1970
         if configuration.retryFailed { _ = try journal.retryUnfinished(at: now) }
+        // Fingerprints first: whoever sees the trials in the journal sees what workers must hold.
+        try loadFingerprints()
         let resume = try journal.begin(sweep: sweep, plan: plan, at: now)
         report(resume)
-        try loadFingerprints()
         let records = try journal.trials(plan: plan)
         for record in records {
             artifactsOf[record.id] = record.artifacts.compactMapValues { SHA256Digest(hex: $0) }
