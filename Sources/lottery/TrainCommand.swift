@@ -44,7 +44,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Evaluate the training sample, validation and test every this many iterations.")
     var evalEvery: Int?
 
-    @Option(help: "How prunable layers compute: auto (per layer; docs/TRAINER.md), dense, or sparse (no convolutions).")
+    @Option(help: "How prunable layers compute: auto (per layer; docs/TRAINER.md), dense, or sparse (not for convolutions with batch normalization).")
     var kernels: KernelChoice = .auto
 
     @Option(help: "Fraction of each hidden fc layer's remaining weights pruned per level (default: the preset's).")
@@ -86,7 +86,7 @@ struct TrainCommand: ParsableCommand {
         // An unknown dataset is reported when it is loaded.
         if kernels == .sparse, let info = DatasetInfo.named(dataset),
            let refusal = KernelChoice.sparseRefusal(
-               model: modelSpec.name, shapes: modelSpec.weightShapes(input: info.inputShape, classes: info.classes)) {
+               model: modelSpec, shapes: modelSpec.weightShapes(input: info.inputShape, classes: info.classes)) {
             throw ValidationError("--kernels \(refusal); \(KernelChoice.sparseAlternative)")
         }
     }

@@ -243,10 +243,10 @@ import Testing
         #expect(problem.location.line == 2)
     }
 
-    @Test func sparseKernelsNeedAFullyConnectedModel() throws {
+    @Test func sparseKernelsNeedAModelWithoutNormalizedConvolutions() throws {
         let problem = try #require(onlyDiagnostic("""
             dataset: {name: cifar10, path: /data}
-            model: conv-2
+            model: vgg-19
             training: {kernels: sparse}
             levels: 1
             """))
@@ -254,19 +254,27 @@ import Testing
         #expect(problem.path == "training.kernels")
         #expect((problem.location.line, problem.location.column) == (3, 21))
         #expect(problem.description == "test.yaml:3:21: error: training.kernels: sparse needs a sparse kernel for every "
-            + "prunable layer, but conv-2 has convolution layers (conv1, conv2), which train dense only (use auto, which "
-            + "picks sparse kernels for the fully connected layers where they are faster, or dense)")
-        // Only where a model with convolutions meets sparse, at that value; a long list is shortened.
+            + "prunable layer, but vgg-19 has convolutions with batch normalization (conv1, conv2, …, conv16; 16 in all), "
+            + "which train dense only (use auto, which picks sparse kernels for the layers where they are faster, or dense)")
+        // Only where such a model meets sparse, at that value; a long list is shortened.
         let found = diagnostics("""
             dataset: {name: cifar10, path: /data}
-            model: [lenet-300-100, resnet-18]
+            model: [conv-2, resnet-18]
             training: {kernels: [dense, sparse]}
             zip: [model, training.kernels]
             levels: 1
             """)
         #expect(found.map { [$0.location.line, $0.location.column] } == [[3, 29]])
-        #expect(found.first?.message.contains("resnet-18 has convolution layers (conv1, conv2, …, conv19; 21 in all)") == true)
-        // Fully connected models take sparse, with dropout too; models with convolutions take the others.
+        #expect(found.first?.message.contains("resnet-18 has convolutions with batch normalization "
+            + "(conv1, conv2, …, conv19; 21 in all)") == true)
+        // Plain convolutions have a sparse kernel: Conv-2/4/6 take sparse.
+        #expect(diagnostics("""
+            dataset: {name: cifar10, path: /data}
+            model: [conv-2, conv-4, conv-6]
+            training: {kernels: sparse}
+            levels: 1
+            """).isEmpty)
+        // Fully connected models take sparse, with dropout too; every model takes the others.
         #expect(diagnostics("""
             dataset: fashion-mnist
             model: {preset: lenet-300-100, hidden: [500], dropout: 0.5}

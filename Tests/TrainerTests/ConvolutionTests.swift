@@ -139,6 +139,42 @@ struct ConvolutionTests {
                                "\(Self.stridedCases[index])")
     }
 
+    /// The sparse kernel on the kept weights of a random mask, from none kept to
+    /// all: y, ∂x, and ∂W at the kept positions, as the direct convolution of the
+    /// masked weight gives them. The last cases hold more input planes than L1
+    /// and a plane longer than one block of positions.
+    static let sparseCases = cases.filter { $0.h * $0.w > 1 } + [(64, 24, 12, 20, 2), (3, 16, 28, 28, 2)]
+
+    @Test(arguments: 0..<sparseCases.count, [0.0, 0.3, 1.0])
+    func sparseMatchesTheDirectConvolutionOfTheMaskedWeight(index: Int, density: Double) {
+        let (c, k, h, w, rows) = Self.sparseCases[index]
+        var generator = SeededGenerator(seed: UInt64(index), stream: "sparse-conv")
+        let geometry = ConvolutionGeometry(input: ActivationShape(channels: c, height: h, width: w), outputChannels: k)
+        let keep: [Float] = (0..<(k * c * 9)).map { _ in generator.nextUnitDouble() < density ? 1 : 0 }
+        let kernel = SparseConvolution(geometry: geometry, keep: keep)
+        #expect(kernel.pattern.count == keep.filter { $0 != 0 }.count)
+        let weight = zip(random(keep.count, &generator), keep).map { value, kept in kept == 0 ? 0 : value }
+        var stored = [Float](repeating: .nan, count: kernel.pattern.count)
+        kernel.pattern.gather(weight, into: &stored)
+        let x = random(rows * geometry.input.features, &generator)
+        let dy = random(rows * geometry.output.features, &generator)
+        let reference = Reference(c: c, k: k, h: h, w: w)
+        let label = "sparse at \(density) \(Self.sparseCases[index])"
+
+        var y = [Float](repeating: .nan, count: dy.count)
+        kernel.forward(x, weight: stored, into: &y, rows: rows, training: true)
+        expectClose(y, reference.forward(x, weight, rows: rows), "\(label) forward")
+        var storedGradient = [Float](repeating: .nan, count: stored.count)
+        var dx = [Float](repeating: .nan, count: x.count)
+        kernel.backward(input: x, weight: stored, outputGradient: dy, weightGradient: &storedGradient,
+                        inputGradient: &dx, rows: rows)
+        let expected = reference.backward(x, weight, dy, rows: rows)
+        expectClose(dx, expected.dx, "\(label) ∂x")
+        var dW = [Float](repeating: .nan, count: weight.count)
+        kernel.pattern.scatter(storedGradient, into: &dW)
+        expectClose(dW, zip(expected.dW, keep).map { value, kept in kept == 0 ? 0 : value }, "\(label) ∂W")
+    }
+
     @Test(arguments: [1, 2, 3])
     func winogradSplitsBatchesIntoChunksAndLanes(lanes: Int) {
         // 32×32 has 256 tiles, so a chunk is 2 examples and 5 rows take three chunks,

@@ -117,12 +117,29 @@ struct SparseTrainingTests {
     /// A small network with sparse layers (and a dense one in the features
     /// layout), every stored gradient against finite differences.
     @Test func sparseGradientsMatchFiniteDifferences() throws {
+        let network = try Network(model: .mlp(hidden: [9, 7]), inputShape: [1, 1, 8], classes: 5, capacity: 6)
+        // The output layer is dense (all kept) but computes in the features layout.
+        let kernels = try expectFiniteDifferences(network, densities: [0.2, 0.2, 1])
+        #expect(kernels.map(\.isSparse) == [true, true, false])
+    }
+
+    /// A sparse convolution between the input and a pooled sparse fc layer.
+    @Test func sparseConvolutionGradientsMatchFiniteDifferences() throws {
+        let model = ModelSpec(name: "tiny-conv", layers: [.conv3x3(channels: 4), .maxPool2x2, .dense(units: 6)])
+        let network = try Network(model: model, inputShape: [2, 6, 5], classes: 3, capacity: 6)
+        let kernels = try expectFiniteDifferences(network, densities: [0.4, 0.2, 1])
+        #expect(kernels.map(\.isSparse) == [true, true, false])
+    }
+
+    /// Masks the network's prunable layers at `densities` (random positions),
+    /// chooses kernels by `auto`, and checks a sample of every stored gradient
+    /// against central differences of the mean loss of 6 random examples.
+    private func expectFiniteDifferences(_ network: Network, densities: [Double]) throws -> [LayerKernel] {
         let rows = 6
-        let network = try Network(model: .mlp(hidden: [9, 7]), inputShape: [1, 1, 8], classes: 5, capacity: rows)
         var mask = Mask.dense(for: network)
         for index in mask.layers.indices {
             let layer = mask.layers[index]
-            mask.layers[index].keep = randomKeep(inputs: 1, outputs: layer.keep.count, density: index == 2 ? 1 : 0.2,
+            mask.layers[index].keep = randomKeep(inputs: 1, outputs: layer.keep.count, density: densities[index],
                                                  seed: UInt64(index)).map { UInt8($0) }
         }
         try mask.apply(to: network)
@@ -132,13 +149,11 @@ struct SparseTrainingTests {
         for parameter in network.parameters where !parameter.isPrunable {
             for i in 0..<parameter.count { parameter.value[i] = Float(generator.nextUnitDouble() * 0.2 + 0.05) }
         }
-        // The output layer is dense (all kept) but computes in the features layout.
         network.selectKernels(.auto)
-        let kernels = network.kernels
-        #expect(kernels.map(\.isSparse) == [true, true, false])
-        let inputs = gaussians(rows * 8, seed: 5, stream: "inputs")
+        let inputs = gaussians(rows * network.inputFeatures, seed: 5, stream: "inputs")
         inputs.withUnsafeBufferPointer { network.loadInput($0.baseAddress!, rows: rows) }
-        let labels = (0..<rows).map { _ in Int32(generator.nextIndex(below: 5)) }
+        let classes = network.classes
+        let labels = (0..<rows).map { _ in Int32(generator.nextIndex(below: classes)) }
         func meanLoss() -> Double {
             labels.withUnsafeBufferPointer { network.evaluate(labels: $0.baseAddress!, rows: rows).lossSum } / Double(rows)
         }
@@ -169,11 +184,13 @@ struct SparseTrainingTests {
             }
         }
         #expect(checked >= 30)
+        return network.kernels
     }
 
-    /// A pruned trial (fc layers at `density`, random positions) trained with `kernels`.
-    private func trained(model: ModelSpec, density: Double, iterations: Int, optimizer: OptimizerSpec,
-                         kernels: KernelChoice) throws -> (TrainingOutcome, Network) {
+    /// A pruned trial (fc layers at `density`, convolutions at `convDensity`, random
+    /// positions) trained with `kernels`.
+    private func trained(model: ModelSpec, density: Double, convDensity: Double = 1, iterations: Int,
+                         optimizer: OptimizerSpec, kernels: KernelChoice) throws -> (TrainingOutcome, Network) {
         let dataset = try syntheticDataset()
         var training = tinyTraining(iterations: iterations, batch: 20, optimizer: optimizer, evalEvery: 50)
         training.kernels = kernels
@@ -181,10 +198,8 @@ struct SparseTrainingTests {
                                   capacity: 200)
         let mask = Mask(layers: Mask.dense(for: network).layers.enumerated().map { index, layer in
             var layer = layer
-            if layer.kind != .conv {
-                layer.keep = randomKeep(inputs: 1, outputs: layer.keep.count, density: density,
-                                        seed: UInt64(index)).map { UInt8($0) }
-            }
+            layer.keep = randomKeep(inputs: 1, outputs: layer.keep.count, density: layer.kind == .conv ? convDensity : density,
+                                    seed: UInt64(index)).map { UInt8($0) }
             return layer
         })
         try mask.apply(to: network)
@@ -193,14 +208,14 @@ struct SparseTrainingTests {
         return (outcome, network)
     }
 
-    /// A pruned trial trained with sparse kernels and its dense-masked twin.
-    private func twins(model: ModelSpec, density: Double, iterations: Int,
-                       optimizer: OptimizerSpec = .adam(0.01)) throws -> (dense: TrainingOutcome, sparse: TrainingOutcome,
-                                                                         sparseNetwork: Network) {
-        let dense = try trained(model: model, density: density, iterations: iterations, optimizer: optimizer,
-                                kernels: .dense)
-        let sparse = try trained(model: model, density: density, iterations: iterations, optimizer: optimizer,
-                                 kernels: .sparse)
+    /// A pruned trial trained with sparse kernels (or `kernels`) and its dense-masked twin.
+    private func twins(model: ModelSpec, density: Double, convDensity: Double = 1, iterations: Int,
+                       optimizer: OptimizerSpec = .adam(0.01), kernels: KernelChoice = .sparse)
+        throws -> (dense: TrainingOutcome, sparse: TrainingOutcome, sparseNetwork: Network) {
+        let dense = try trained(model: model, density: density, convDensity: convDensity, iterations: iterations,
+                                optimizer: optimizer, kernels: .dense)
+        let sparse = try trained(model: model, density: density, convDensity: convDensity, iterations: iterations,
+                                 optimizer: optimizer, kernels: kernels)
         return (dense.0, sparse.0, sparse.1)
     }
 
@@ -241,24 +256,42 @@ struct SparseTrainingTests {
         }
     }
 
-    /// Convolutions stay dense and the fc layers go sparse: activations change
-    /// layout after the pooling, and back around a dropout layer; SGD with
-    /// momentum and weight decay.
+    /// Convolutions kept whole stay dense under `auto` and the fc layers go sparse:
+    /// activations change layout after the pooling, and back around a dropout
+    /// layer; SGD with momentum and weight decay.
     @Test func convolutionsWithSparseFullyConnectedLayersMatchTheirTwin() throws {
-        let model = ModelSpec(name: "tiny-conv", layers: [
-            .conv3x3(channels: 3), .maxPool2x2, .dense(units: 12), .dropout(rate: 0.25), .dense(units: 10),
-        ])
-        let momentum = OptimizerSpec(kind: .momentum, learningRate: 0.02, momentum: 0.9, weightDecay: 1e-4)
-        let (dense, sparse, network) = try twins(model: model, density: 0.3, iterations: 120, optimizer: momentum)
+        let (dense, sparse, network) = try twins(model: Self.tinyConv, density: 0.15, iterations: 120,
+                                                 optimizer: Self.momentum, kernels: .auto)
         #expect(network.kernels.map(\.isSparse) == [false, true, true, true])
         #expect(network.staging.keys.sorted() == [2, 3, 4])
         expectTwinsAgree(dense, sparse, weightTolerance: 1e-3)
     }
 
-    @Test func theSameSparseTrialGivesBitIdenticalResults() throws {
+    /// Every layer sparse, the convolution too (at 30%): the same answers as the
+    /// dense-masked twin, and +0 wherever the convolution is pruned.
+    @Test func sparseConvolutionsMatchTheirTwin() throws {
+        let (dense, sparse, network) = try twins(model: Self.tinyConv, density: 0.3, convDensity: 0.3, iterations: 120,
+                                                 optimizer: Self.momentum)
+        #expect(network.kernels.map(\.isSparse) == [true, true, true, true])
+        #expect(network.staging.keys.sorted() == [2, 3, 4])
+        expectTwinsAgree(dense, sparse, weightTolerance: 1e-3)
+        let convolution = try #require(network.weights.first)
+        #expect(convolution.isCompressed && convolution.value.count == convolution.remaining)
+        let keep = Mask(of: network).layers[0].keep
+        let values = try #require(sparse.finalWeights.tensors.first { $0.name == convolution.name }).values
+        for (kept, value) in zip(keep, values) where kept == 0 { #expect(value == 0 && value.sign == .plus) }
+    }
+
+    private static let tinyConv = ModelSpec(name: "tiny-conv", layers: [
+        .conv3x3(channels: 3), .maxPool2x2, .dense(units: 12), .dropout(rate: 0.25), .dense(units: 10),
+    ])
+    private static let momentum = OptimizerSpec(kind: .momentum, learningRate: 0.02, momentum: 0.9, weightDecay: 1e-4)
+
+    @Test(arguments: [false, true])
+    func theSameSparseTrialGivesBitIdenticalResults(convolutions: Bool) throws {
         func run() throws -> TrainingOutcome {
-            try trained(model: .mlp(hidden: [24, 16]), density: 0.1, iterations: 100, optimizer: .adam(0.01),
-                        kernels: .sparse).0
+            try trained(model: convolutions ? Self.tinyConv : .mlp(hidden: [24, 16]), density: 0.1, convDensity: 0.3,
+                        iterations: 100, optimizer: .adam(0.01), kernels: .sparse).0
         }
         let first = try run(), second = try run()
         #expect(first.finalWeights == second.finalWeights)

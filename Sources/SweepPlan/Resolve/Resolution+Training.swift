@@ -19,7 +19,7 @@ extension Resolution {
         if let kernels = values["training.kernels"],
            let choice = kernels.value.word.flatMap(KernelChoice.init(rawValue:)) {
             training.kernels = choice
-            if choice == .sparse, let refusal = KernelChoice.sparseRefusal(model: model.name, shapes: shapes) {
+            if choice == .sparse, let refusal = KernelChoice.sparseRefusal(model: model, shapes: shapes) {
                 problem(kernels.location, "training.kernels", .conflict, refusal, suggestion: KernelChoice.sparseAlternative)
             }
         }

@@ -12,7 +12,9 @@ final class ConvolutionLayer: Layer {
     let output: ActivationShape
     let weight: Parameter
     let bias: Parameter
-    let kernel: any ConvolutionKernel
+    let geometry: ConvolutionGeometry
+    /// Dense (Winograd or im2col) until `compress()`, then `SparseConvolution`.
+    private(set) var kernel: any ConvolutionKernel
 
     init(name: String, input: ActivationShape, outputChannels: Int, capacity: Int,
          algorithm: ConvolutionAlgorithm = .automatic) {
@@ -25,13 +27,22 @@ final class ConvolutionLayer: Layer {
                            fanIn: fanIn, fanOut: fanOut)
         bias = Parameter(layerName: name, isWeight: false, kind: .conv, count: outputChannels,
                          fanIn: fanIn, fanOut: fanOut)
-        let geometry = ConvolutionGeometry(input: input, outputChannels: outputChannels)
+        geometry = ConvolutionGeometry(input: input, outputChannels: outputChannels)
         kernel = algorithm.resolved(for: geometry).makeKernel(geometry: geometry, capacity: capacity)
     }
 
     var inputFeatures: Int { input.features }
     var outputFeatures: Int { output.features }
     var parameters: [Parameter] { [weight, bias] }
+    var isSparse: Bool { weight.isCompressed }
+
+    /// Trains from now on with the kept weights only. The activations keep their layout.
+    func compress() {
+        guard let mask = weight.mask else { return }
+        let sparse = SparseConvolution(geometry: geometry, keep: mask.pointer)
+        weight.compress(sparse.pattern)
+        kernel = sparse
+    }
 
     func forward(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, rows: Int, training: Bool) {
         kernel.forward(x, weight: weight.value.pointer, into: y, rows: rows, training: training)

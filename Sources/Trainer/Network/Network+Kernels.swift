@@ -16,25 +16,34 @@ public struct LayerKernel: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension Network {
-    /// Chooses each fully connected layer's kernel as `choice` says and lays the
-    /// activations out for it: a run of consecutive fully connected layers with
-    /// a sparse one among them reads `.features` throughout, so activations are
-    /// converted only where the run begins and ends (after a convolution, and at
-    /// nothing for LeNet: the batch is loaded that way and the loss reads it).
+    /// Chooses the kernel of each fully connected layer and each plain 3×3
+    /// convolution as `choice` says and lays the activations out for it: a run of
+    /// consecutive fully connected layers with a sparse one among them reads
+    /// `.features` throughout, so activations are converted only where the run
+    /// begins and ends (after a convolution, and at nothing for LeNet: the batch is
+    /// loaded that way and the loss reads it). A sparse convolution reads the
+    /// layout a dense one does.
     ///
     /// Call once the mask is set and before the optimizer is made: compressing a
-    /// weight frees its dense form and cannot be undone. Convolutions stay dense
-    /// whatever `choice` says; they have no sparse kernel.
+    /// weight frees its dense form and cannot be undone. The convolutions of
+    /// ResNet-18 and VGG-19 (with batch normalization) stay dense whatever `choice`
+    /// says; they have no sparse kernel.
     @discardableResult
     public func selectKernels(_ choice: KernelChoice) -> [LayerKernel] {
-        for case let layer as DenseLayer in layers where !layer.isSparse {
-            let kept = layer.weight.remaining
-            let sparse = switch choice {
+        func sparse(_ weight: Parameter, rule: (Int, Int) -> Bool) -> Bool {
+            switch choice {
             case .dense: false
             case .sparse: true
-            case .auto: KernelRule.prefersSparse(kept: kept, inputs: layer.inputFeatures, outputs: layer.outputFeatures)
+            case .auto: rule(weight.remaining, weight.count)
             }
-            if sparse { layer.compress() }
+        }
+        for layer in layers {
+            if let layer = layer as? DenseLayer, !layer.isSparse, sparse(layer.weight, rule: KernelRule.fullyConnected) {
+                layer.compress()
+            }
+            if let layer = layer as? ConvolutionLayer, !layer.isSparse, sparse(layer.weight, rule: KernelRule.convolution) {
+                layer.compress()
+            }
         }
         var start = 0
         while start < layers.count {
@@ -73,10 +82,14 @@ extension Network {
     }
 }
 
-/// When `auto` trains a fully connected layer sparse. Measured with
-/// `lottery bench sparse` on this machine kind; docs/TRAINER.md states the rule.
+/// When `auto` trains a layer sparse, from its kept and total weights. Measured
+/// with `lottery bench sparse` on this machine kind; docs/TRAINER.md states the rule.
 enum KernelRule {
-    static func prefersSparse(kept: Int, inputs: Int, outputs: Int) -> Bool {
-        Double(kept) <= 0.27 * Double(inputs * outputs)
+    static func fullyConnected(kept: Int, total: Int) -> Bool {
+        Double(kept) <= 0.27 * Double(total)
+    }
+
+    static func convolution(kept: Int, total: Int) -> Bool {
+        Double(kept) <= 0.5 * Double(total)
     }
 }

@@ -1,0 +1,275 @@
+/// A 3×3 stride-1 "same" convolution that stores only its kept weights and
+/// computes with them alone: a ticket's convolution at 20% of its weights does a
+/// fifth of the dense convolution's multiply-adds.
+///
+/// The weight `outputs × inputs × 3 × 3` is a `outputs × 9·inputs` matrix to its
+/// `SparsePattern`: output channel `o`'s kept kernel taps are its row (CSR), and
+/// the stored values run in column order, input channel by input channel.
+///
+/// Each example's planes are copied into zero-padded planes with rows of
+/// `S = width + 2` floats. In that layout a kept tap (c, dy, dx) of output o
+/// adds `w · in[c][r + dy·S + dx]` to output position r = y·S + x for every r at
+/// once, so every product is a run of contiguous 16-float vectors (positions with
+/// x ≥ width are computed too and thrown away, 2 in every S):
+///
+///     forward   y[o][r]  = Σ_(c,dy,dx) w · xPad[c][r + dy·S + dx]           (row o of the pattern)
+///     ∂x        ∂x[c][r] = Σ_(o,dy,dx) w · ∂yPad[o][r + (2−dy)·S + (2−dx)]  (columns of c)
+///     ∂W        ∂w       = Σ_examples Σ_r ∂yPad[o][r + S + 1] · xPad[c][r + dy·S + dx]
+///
+/// Forward and ∂x hold a block of 64 positions of one plane in four registers
+/// while they walk that plane's kept taps; the blocks of all input planes a block
+/// reads stay in L1 while every output plane is computed from them. ∂W takes
+/// eight kept taps of one output at a time, sharing each load of ∂y. Sums run in
+/// a fixed order: the same trial gives the same bits on every run.
+final class SparseConvolution: ConvolutionKernel {
+    let geometry: ConvolutionGeometry
+    let pattern: SparsePattern
+    /// Floats from one padded row to the next: the width and a zero on each side.
+    let rowStride: Int
+    /// Positions computed per plane: every row of `rowStride`, rounded up to whole vectors.
+    let positions: Int
+    /// Floats from one padded plane to the next.
+    let planeStride: Int
+    /// For the forward pass, in the pattern's row order: where each kept tap reads
+    /// in the padded input, relative to the output position.
+    private let forwardOffsets: UnsafeMutablePointer<Int32>
+    /// For ∂x, in stored (column) order: where each kept tap reads in the padded ∂y.
+    private let backwardOffsets: UnsafeMutablePointer<Int32>
+    /// For ∂W, in the pattern's row order: where each kept tap reads in the padded input.
+    private let tapOffsets: UnsafeMutablePointer<Int32>
+    /// The kept weights in row order, gathered once per pass.
+    private let rowValues: FloatBuffer
+    /// ∂W in row order, summed over the batch before it is stored.
+    private let rowGradient: FloatBuffer
+    /// One example's input planes, zero-padded; then its ∂y's, in the backward pass.
+    private let padded: FloatBuffer
+    private let paddedGradient: FloatBuffer
+    /// One example's output planes in the padded row layout, before the throwaway
+    /// positions are dropped.
+    private let wide: FloatBuffer
+
+    typealias Vector = SIMD16<Float>
+    static let block = 64
+
+    /// `keep`: the layer's mask, `outputs × inputs × 3 × 3` (nonzero = kept).
+    init(geometry: ConvolutionGeometry, keep: UnsafePointer<Float>) {
+        precondition(geometry.isSame3x3, "sparse convolutions are written for 3×3 stride-1 convolutions")
+        self.geometry = geometry
+        let taps = 9 * geometry.inputChannels
+        pattern = SparsePattern(keep: keep, inputs: geometry.outputChannels, outputs: taps)
+        rowStride = geometry.width + 2
+        let vector = Vector.scalarCount
+        positions = (geometry.height * rowStride + vector - 1) / vector * vector
+        // Reads reach 2·S + 2 past the last position; ∂W's reads of ∂y start S + 1
+        // in. A plane is long enough that every read of a kept position stays in
+        // it, and that what ∂W reads past the last row is zero.
+        let reach = positions + 2 * rowStride + 2 + vector
+        planeStride = (max((geometry.height + 2) * rowStride, reach) + vector - 1) / vector * vector + vector
+
+        let count = pattern.count
+        forwardOffsets = .allocate(capacity: max(count, 1))
+        tapOffsets = .allocate(capacity: max(count, 1))
+        backwardOffsets = .allocate(capacity: max(count, 1))
+        for o in 0..<geometry.outputChannels {
+            for entry in Int(pattern.rowStarts[o])..<Int(pattern.rowStarts[o + 1]) {
+                let column = Int(pattern.columnIndices[entry])
+                let (channel, tap) = column.quotientAndRemainder(dividingBy: 9)
+                let offset = channel * planeStride + tap / 3 * rowStride + tap % 3
+                forwardOffsets[entry] = Int32(offset)
+                tapOffsets[entry] = Int32(offset)
+            }
+        }
+        for column in 0..<taps {
+            let tap = column % 9
+            for stored in Int(pattern.columnStarts[column])..<Int(pattern.columnStarts[column + 1]) {
+                let o = Int(pattern.rowIndices[stored])
+                backwardOffsets[stored] = Int32(o * planeStride + (2 - tap / 3) * rowStride + (2 - tap % 3))
+            }
+        }
+        rowValues = FloatBuffer(count: count)
+        rowGradient = FloatBuffer(count: count)
+        padded = FloatBuffer(count: geometry.inputChannels * planeStride + planeStride)
+        paddedGradient = FloatBuffer(count: geometry.outputChannels * planeStride + planeStride)
+        wide = FloatBuffer(count: max(geometry.inputChannels, geometry.outputChannels) * positions)
+    }
+
+    deinit {
+        forwardOffsets.deallocate()
+        tapOffsets.deallocate()
+        backwardOffsets.deallocate()
+    }
+
+    func forward(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                 rows: Int, training: Bool) {
+        gatherRowValues(weight)
+        let inputFeatures = geometry.input.features
+        let outputFeatures = geometry.output.features
+        for row in 0..<rows {
+            pad(x + row * inputFeatures, planes: geometry.inputChannels, into: padded.pointer)
+            Self.accumulate(groups: geometry.outputChannels, starts: pattern.rowStarts, offsets: forwardOffsets,
+                            values: rowValues.pointer, source: padded.pointer,
+                            positions: positions, into: wide.pointer)
+            unpad(wide.pointer, planes: geometry.outputChannels, into: y + row * outputFeatures)
+        }
+    }
+
+    func backward(input x: UnsafePointer<Float>, weight: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>,
+                  weightGradient dW: UnsafeMutablePointer<Float>, inputGradient dx: UnsafeMutablePointer<Float>?,
+                  rows: Int) {
+        let inputFeatures = geometry.input.features
+        let outputFeatures = geometry.output.features
+        rowGradient.fill(0)
+        for row in 0..<rows {
+            pad(x + row * inputFeatures, planes: geometry.inputChannels, into: padded.pointer)
+            pad(dy + row * outputFeatures, planes: geometry.outputChannels, into: paddedGradient.pointer)
+            weightGradient()
+            if let dx {
+                // The columns of input channel c are stored together: nine taps' runs.
+                let columnStarts = pattern.columnStarts
+                Self.accumulate(groups: geometry.inputChannels, starts: columnStarts, stride: 9,
+                                offsets: backwardOffsets, values: weight,
+                                source: paddedGradient.pointer, positions: positions, into: wide.pointer)
+                unpad(wide.pointer, planes: geometry.inputChannels, into: dx + row * inputFeatures)
+            }
+        }
+        // Stored order is column order.
+        let positionsOf = pattern.storedPositions
+        for entry in 0..<pattern.count { dW[Int(positionsOf[entry])] = rowGradient[entry] }
+    }
+
+    private func gatherRowValues(_ weight: UnsafePointer<Float>) {
+        let positionsOf = pattern.storedPositions
+        for entry in 0..<pattern.count { rowValues[entry] = weight[Int(positionsOf[entry])] }
+    }
+
+    /// Copies `planes` planes of `height × width` into the padded layout; the
+    /// borders were zeroed when the buffer was made and are never written.
+    private func pad(_ source: UnsafePointer<Float>, planes: Int, into target: UnsafeMutablePointer<Float>) {
+        let (height, width) = (geometry.height, geometry.width)
+        for plane in 0..<planes {
+            for y in 0..<height {
+                (target + plane * planeStride + (y + 1) * rowStride + 1)
+                    .update(from: source + (plane * height + y) * width, count: width)
+            }
+        }
+    }
+
+    /// Drops the throwaway positions of `planes` wide planes.
+    private func unpad(_ source: UnsafePointer<Float>, planes: Int, into target: UnsafeMutablePointer<Float>) {
+        let (height, width) = (geometry.height, geometry.width)
+        for plane in 0..<planes {
+            for y in 0..<height {
+                (target + (plane * height + y) * width)
+                    .update(from: source + plane * positions + y * rowStride, count: width)
+            }
+        }
+    }
+
+    /// `out[g][r] = Σ values[e] · source[offsets[e] + r]` over group g's entries
+    /// `starts[g·stride] ..< starts[(g + 1)·stride]`, for r in `0 ..< positions`.
+    private static func accumulate(groups: Int, starts: UnsafePointer<Int32>, stride: Int = 1,
+                                   offsets: UnsafePointer<Int32>, values: UnsafePointer<Float>,
+                                   source: UnsafePointer<Float>,
+                                   positions: Int, into out: UnsafeMutablePointer<Float>) {
+        var first = 0
+        while first < positions {
+            let wideBlock = first + block <= positions
+            for g in 0..<groups {
+                let begin = Int(starts[g * stride]), end = Int(starts[(g + 1) * stride])
+                let target = out + g * positions + first
+                if wideBlock {
+                    var s0 = Vector(), s1 = Vector(), s2 = Vector(), s3 = Vector()
+                    for e in begin..<end {
+                        let p = source + Int(offsets[e]) + first
+                        let w = values[e]
+                        s0 = s0.addingProduct(load(p), w)
+                        s1 = s1.addingProduct(load(p + 16), w)
+                        s2 = s2.addingProduct(load(p + 32), w)
+                        s3 = s3.addingProduct(load(p + 48), w)
+                    }
+                    store(s0, target)
+                    store(s1, target + 16)
+                    store(s2, target + 32)
+                    store(s3, target + 48)
+                } else {
+                    var r = 0
+                    while first + r < positions {
+                        var sum = Vector()
+                        for e in begin..<end {
+                            sum = sum.addingProduct(load(source + Int(offsets[e]) + first + r), values[e])
+                        }
+                        store(sum, target + r)
+                        r += Vector.scalarCount
+                    }
+                }
+            }
+            first += block
+        }
+    }
+
+    /// This example's ∂W, added to `rowGradient`: for each output, eight kept taps
+    /// at a time share each load of its ∂y.
+    private func weightGradient() {
+        let starts = pattern.rowStarts
+        let x = UnsafePointer(padded.pointer)
+        let sums = rowGradient.pointer
+        for o in 0..<geometry.outputChannels {
+            // ∂y[o] at position r sits at r + S + 1 of its padded plane; past the
+            // last row it reads the plane's zeros, so throwaway positions add nothing.
+            let g = UnsafePointer(paddedGradient.pointer) + o * planeStride + rowStride + 1
+            var entry = Int(starts[o])
+            let end = Int(starts[o + 1])
+            while entry + 8 <= end {
+                let x0 = x + Int(tapOffsets[entry]), x1 = x + Int(tapOffsets[entry + 1])
+                let x2 = x + Int(tapOffsets[entry + 2]), x3 = x + Int(tapOffsets[entry + 3])
+                let x4 = x + Int(tapOffsets[entry + 4]), x5 = x + Int(tapOffsets[entry + 5])
+                let x6 = x + Int(tapOffsets[entry + 6]), x7 = x + Int(tapOffsets[entry + 7])
+                var p0 = Vector(), p1 = Vector(), p2 = Vector(), p3 = Vector()
+                var p4 = Vector(), p5 = Vector(), p6 = Vector(), p7 = Vector()
+                var r = 0
+                while r < positions {
+                    let d = Self.load(g + r)
+                    p0 = p0.addingProduct(Self.load(x0 + r), d)
+                    p1 = p1.addingProduct(Self.load(x1 + r), d)
+                    p2 = p2.addingProduct(Self.load(x2 + r), d)
+                    p3 = p3.addingProduct(Self.load(x3 + r), d)
+                    p4 = p4.addingProduct(Self.load(x4 + r), d)
+                    p5 = p5.addingProduct(Self.load(x5 + r), d)
+                    p6 = p6.addingProduct(Self.load(x6 + r), d)
+                    p7 = p7.addingProduct(Self.load(x7 + r), d)
+                    r += Vector.scalarCount
+                }
+                sums[entry] += p0.sum()
+                sums[entry + 1] += p1.sum()
+                sums[entry + 2] += p2.sum()
+                sums[entry + 3] += p3.sum()
+                sums[entry + 4] += p4.sum()
+                sums[entry + 5] += p5.sum()
+                sums[entry + 6] += p6.sum()
+                sums[entry + 7] += p7.sum()
+                entry += 8
+            }
+            while entry < end {
+                let x0 = x + Int(tapOffsets[entry])
+                var p0 = Vector()
+                var r = 0
+                while r < positions {
+                    p0 = p0.addingProduct(Self.load(x0 + r), Self.load(g + r))
+                    r += Vector.scalarCount
+                }
+                sums[entry] += p0.sum()
+                entry += 1
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func load(_ pointer: UnsafePointer<Float>) -> Vector {
+        UnsafeRawPointer(pointer).loadUnaligned(as: Vector.self)
+    }
+
+    @inline(__always)
+    private static func store(_ value: Vector, _ pointer: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Vector.self)
+    }
+}
