@@ -105,7 +105,7 @@ struct SparseBench: ParsableCommand {
     }
 
     /// Conv-2 with the paper's rates at level 15: fc layers at 3.6%, the output
-    /// layer and the convolutions at 0.9^15 (which does not change their time).
+    /// layer and the convolutions at 0.9^15 = 20.6%.
     private func runConv2() throws {
         let preset = Preset.conv2
         let dataset = try TrainerBenchmark.syntheticDataset(like: .cifar10, count: preset.training.batchSize * 10)
@@ -119,10 +119,11 @@ struct SparseBench: ParsableCommand {
         let table = TextTable(columns: ["kernels", "samples/s", "ms/step", "vs dense", "eval samples/s",
                                         "state MB", "layers"], minimumWidth: 8)
         print(table.header)
+        let choices = [KernelChoice.dense, .sparse, .auto]
         var rates: [KernelChoice: [Double]] = [:]
         var evaluations: [KernelChoice: [Double]] = [:]
         for _ in 0..<repeats {
-            for kernels in [KernelChoice.dense, .auto] {
+            for kernels in choices {
                 rates[kernels, default: []].append(try benchmark.trainingThroughput(
                     steps: convSteps, warmup: convWarmup, densities: density, kernels: kernels))
                 evaluations[kernels, default: []].append(
@@ -130,16 +131,54 @@ struct SparseBench: ParsableCommand {
             }
         }
         let dense = median(rates[.dense]!)
-        for kernels in [KernelChoice.dense, .auto] {
+        for kernels in choices {
             let rate = median(rates[kernels]!)
             let layers = try benchmark.kernels(densities: density, kernels: kernels)
-                .filter { $0.name.hasPrefix("fc") || $0.name == "output" }
-                .map { "\($0.name) \($0.isSparse ? "sparse" : "dense")" }.joined(separator: ", ")
+                .map { "\($0.name) \($0.isSparse ? "S" : "D")" }.joined(separator: " ")
             print(table.line([
                 kernels.rawValue, groupedNumber(rate), String(format: "%.0f", 1000 * Double(preset.training.batchSize) / rate),
                 String(format: "%.2f×", rate / dense), groupedNumber(median(evaluations[kernels]!)),
                 megabytes(try benchmark.weightBytes(densities: density, kernels: kernels)), layers,
             ]))
+        }
+        try runConvolutionCrossover(batch: preset.training.batchSize)
+    }
+
+    /// One convolution's forward and backward passes alone, dense (the algorithm a
+    /// network picks, on the masked weight) against sparse, at the densities of
+    /// the paper's conv pruning (10% a round): where `auto` should switch.
+    private func runConvolutionCrossover(batch: Int) throws {
+        let shapes: [(name: String, input: [Int], outputs: Int)] = [
+            ("conv-2 conv1 (3→64, 32×32)", [3, 32, 32], 64),
+            ("conv-2 conv2 (64→64, 32×32)", [64, 32, 32], 64),
+            ("conv-6 conv4 (128→128, 16×16)", [128, 16, 16], 128),
+            ("conv-6 conv6 (256→256, 8×8)", [256, 8, 8], 256),
+        ]
+        let levels = [0, 2, 4, 7, 11, 15, 22]
+        print("")
+        print("one convolution, forward and backward (∂W, ∂x), batch \(batch): sparse over dense (Winograd or im2col, "
+              + "masked) at each density; medians of \(repeats)")
+        let table = TextTable(columns: ["convolution"] + levels.map { String(format: "%.0f%%", 100 * pow(0.9, Double($0))) },
+                              minimumWidth: 6)
+        print(table.header)
+        for shape in shapes {
+            let steps = max(5, 3_000_000_000 / (shape.outputs * shape.input.reduce(1, *) * 9 * 6 * batch))
+            var cells: [String] = []
+            for level in levels {
+                let density = pow(0.9, Double(level))
+                var ratios: [Double] = []
+                for _ in 0..<repeats {
+                    let dense = TrainerBenchmark.convolutionThroughput(input: shape.input, outputChannels: shape.outputs,
+                                                                       density: density, sparse: false, rows: batch,
+                                                                       steps: steps)
+                    let sparse = TrainerBenchmark.convolutionThroughput(input: shape.input, outputChannels: shape.outputs,
+                                                                        density: density, sparse: true, rows: batch,
+                                                                        steps: steps)
+                    ratios.append(sparse / dense)
+                }
+                cells.append(String(format: "%.2f×", median(ratios)))
+            }
+            print(table.line([shape.name] + cells))
         }
     }
 

@@ -153,14 +153,32 @@ struct ConvolutionTests {
         let keep: [Float] = (0..<(k * c * 9)).map { _ in generator.nextUnitDouble() < density ? 1 : 0 }
         let kernel = SparseConvolution(geometry: geometry, keep: keep)
         #expect(kernel.pattern.count == keep.filter { $0 != 0 }.count)
+        expectSparseMatchesReference(kernel, keep: keep, rows: rows, generator: &generator,
+                                     "sparse at \(density) \(Self.sparseCases[index])")
+    }
+
+    @Test(arguments: [2, 3])
+    func sparseSplitsBatchesIntoLanes(lanes: Int) {
+        let geometry = ConvolutionGeometry(input: ActivationShape(channels: 5, height: 9, width: 7), outputChannels: 4)
+        var generator = SeededGenerator(seed: 7, stream: "sparse-lanes")
+        let keep: [Float] = (0..<(4 * 5 * 9)).map { _ in generator.nextUnitDouble() < 0.5 ? 1 : 0 }
+        let kernel = SparseConvolution(geometry: geometry, keep: keep)
+        kernel.lanes = lanes
+        expectSparseMatchesReference(kernel, keep: keep, rows: 5, generator: &generator, "\(lanes) lanes")
+    }
+
+    /// A sparse kernel made from `keep` on random inputs and weights: y, ∂x, and ∂W
+    /// at the kept positions, as the direct convolution of the masked weight gives them.
+    private func expectSparseMatchesReference(_ kernel: SparseConvolution, keep: [Float], rows: Int,
+                                              generator: inout SeededGenerator, _ label: String) {
+        let geometry = kernel.geometry
         let weight = zip(random(keep.count, &generator), keep).map { value, kept in kept == 0 ? 0 : value }
         var stored = [Float](repeating: .nan, count: kernel.pattern.count)
         kernel.pattern.gather(weight, into: &stored)
         let x = random(rows * geometry.input.features, &generator)
         let dy = random(rows * geometry.output.features, &generator)
-        let reference = Reference(c: c, k: k, h: h, w: w)
-        let label = "sparse at \(density) \(Self.sparseCases[index])"
-
+        let reference = Reference(c: geometry.inputChannels, k: geometry.outputChannels, h: geometry.height,
+                                  w: geometry.width)
         var y = [Float](repeating: .nan, count: dy.count)
         kernel.forward(x, weight: stored, into: &y, rows: rows, training: true)
         expectClose(y, reference.forward(x, weight, rows: rows), "\(label) forward")

@@ -92,6 +92,46 @@ public struct TrainerBenchmark {
         return Double(passes * dataset.test.count) / (clock.now - start).inSeconds
     }
 
+    /// Examples per second through one 3×3 convolution's forward and backward
+    /// passes (∂W and ∂x; the kernel alone, without bias, activation or optimizer)
+    /// at `density` (random positions): dense, with the algorithm a network picks,
+    /// on the masked weight, or sparse on the kept weights. `input` is
+    /// `[channels, height, width]`.
+    public static func convolutionThroughput(input: [Int], outputChannels: Int, density: Double, sparse: Bool,
+                                             rows: Int, steps: Int, warmup: Int = 2) -> Double {
+        let savedFloatControl = lottery_flush_denormals_saving()
+        defer { lottery_restore_float_control(savedFloatControl) }
+        let geometry = ConvolutionGeometry(input: ActivationShape(channels: input[0], height: input[1], width: input[2]),
+                                           outputChannels: outputChannels)
+        var generator = SeededGenerator(seed: 1, stream: "convolution-benchmark")
+        let count = outputChannels * input[0] * 9
+        let keep = FloatBuffer(count: count)
+        let weight = FloatBuffer(count: count)
+        for i in 0..<count where generator.nextUnitDouble() < density {
+            keep[i] = 1
+            weight[i] = Float(generator.nextGaussian()) * 0.05
+        }
+        let kernel: any ConvolutionKernel = sparse
+            ? SparseConvolution(geometry: geometry, keep: keep.pointer)
+            : ConvolutionAlgorithm.automatic.resolved(for: geometry).makeKernel(geometry: geometry, capacity: rows)
+        let values = sparse ? FloatBuffer(count: (kernel as! SparseConvolution).pattern.count) : weight
+        if let sparse = kernel as? SparseConvolution { sparse.pattern.gather(weight.pointer, into: values.pointer) }
+        let x = FloatBuffer(count: rows * geometry.input.features)
+        let y = FloatBuffer(count: rows * geometry.output.features)
+        let dx = FloatBuffer(count: x.count)
+        let gradient = FloatBuffer(count: values.count)
+        for i in 0..<x.count { x[i] = max(0, Float(generator.nextGaussian())) }
+        let clock = ContinuousClock()
+        var start = clock.now
+        for step in 0..<(warmup + steps) {
+            if step == warmup { start = clock.now }
+            kernel.forward(x.pointer, weight: values.pointer, into: y.pointer, rows: rows, training: true)
+            kernel.backward(input: x.pointer, weight: values.pointer, outputGradient: y.pointer,
+                            weightGradient: gradient.pointer, inputGradient: dx.pointer, rows: rows)
+        }
+        return Double(steps * rows) / (clock.now - start).inSeconds
+    }
+
     /// Samples per second if a step were its matrix products only: the `sgemm`
     /// calls of one recorded training step, with the same shapes and strides,
     /// replayed `steps` times on scratch buffers, and nothing else. They are

@@ -19,8 +19,9 @@
 /// Forward and ∂x hold a block of 64 positions of one plane in four registers
 /// while they walk that plane's kept taps; the blocks of all input planes a block
 /// reads stay in L1 while every output plane is computed from them. ∂W takes
-/// eight kept taps of one output at a time, sharing each load of ∂y. Sums run in
-/// a fixed order: the same trial gives the same bits on every run.
+/// eight kept taps of one output at a time, sharing each load of ∂y. With more
+/// than one training thread, examples are split between lanes, as Winograd's are.
+/// Sums run in a fixed order: the same trial gives the same bits on every run.
 final class SparseConvolution: ConvolutionKernel {
     let geometry: ConvolutionGeometry
     let pattern: SparsePattern
@@ -39,14 +40,31 @@ final class SparseConvolution: ConvolutionKernel {
     private let tapOffsets: UnsafeMutablePointer<Int32>
     /// The kept weights in row order, gathered once per pass.
     private let rowValues: FloatBuffer
-    /// ∂W in row order, summed over the batch before it is stored.
-    private let rowGradient: FloatBuffer
-    /// One example's input planes, zero-padded; then its ∂y's, in the backward pass.
-    private let padded: FloatBuffer
-    private let paddedGradient: FloatBuffer
-    /// One example's output planes in the padded row layout, before the throwaway
-    /// positions are dropped.
-    private let wide: FloatBuffer
+    /// Buffers of each lane: examples are split between lanes that run at once
+    /// when training has more than one thread.
+    private var workspaces: [Workspace] = []
+    /// Lanes to split a batch into; nil = one per training thread (`Lanes.count`).
+    var lanes: Int?
+
+    /// What one lane writes while it works through its examples.
+    private final class Workspace {
+        /// One example's input planes, and in the backward pass its ∂y's, zero-padded.
+        let padded: FloatBuffer
+        let paddedGradient: FloatBuffer
+        /// One example's output planes in the padded row layout, before the
+        /// throwaway positions are dropped.
+        let wide: FloatBuffer
+        /// ∂W in row order, summed over the lane's examples.
+        let rowGradient: FloatBuffer
+
+        init(_ kernel: SparseConvolution) {
+            let g = kernel.geometry
+            padded = FloatBuffer(count: g.inputChannels * kernel.planeStride + kernel.planeStride)
+            paddedGradient = FloatBuffer(count: g.outputChannels * kernel.planeStride + kernel.planeStride)
+            wide = FloatBuffer(count: max(g.inputChannels, g.outputChannels) * kernel.positions)
+            rowGradient = FloatBuffer(count: kernel.pattern.count)
+        }
+    }
 
     typealias Vector = SIMD16<Float>
     static let block = 64
@@ -87,10 +105,6 @@ final class SparseConvolution: ConvolutionKernel {
             }
         }
         rowValues = FloatBuffer(count: count)
-        rowGradient = FloatBuffer(count: count)
-        padded = FloatBuffer(count: geometry.inputChannels * planeStride + planeStride)
-        paddedGradient = FloatBuffer(count: geometry.outputChannels * planeStride + planeStride)
-        wide = FloatBuffer(count: max(geometry.inputChannels, geometry.outputChannels) * positions)
     }
 
     deinit {
@@ -99,17 +113,32 @@ final class SparseConvolution: ConvolutionKernel {
         backwardOffsets.deallocate()
     }
 
+    /// Splits `rows` examples between lanes that run at once: `body(workspace,
+    /// examples)` for each. Returns the lanes' workspaces.
+    @discardableResult
+    private func forEachLane(rows: Int, _ body: (Workspace, Range<Int>) -> Void) -> ArraySlice<Workspace> {
+        let count = max(1, min(lanes ?? Lanes.count, rows))
+        while workspaces.count < count { workspaces.append(Workspace(self)) }
+        let lanes = workspaces[0..<count]
+        Lanes.run(count) { lane in
+            body(lanes[lane], rows * lane / count ..< rows * (lane + 1) / count)
+        }
+        return lanes
+    }
+
     func forward(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                  rows: Int, training: Bool) {
         gatherRowValues(weight)
         let inputFeatures = geometry.input.features
         let outputFeatures = geometry.output.features
-        for row in 0..<rows {
-            pad(x + row * inputFeatures, planes: geometry.inputChannels, into: padded.pointer)
-            Self.accumulate(groups: geometry.outputChannels, starts: pattern.rowStarts, offsets: forwardOffsets,
-                            values: rowValues.pointer, source: padded.pointer,
-                            positions: positions, into: wide.pointer)
-            unpad(wide.pointer, planes: geometry.outputChannels, into: y + row * outputFeatures)
+        forEachLane(rows: rows) { w, examples in
+            for row in examples {
+                pad(x + row * inputFeatures, planes: geometry.inputChannels, into: w.padded.pointer)
+                Self.accumulate(groups: geometry.outputChannels, starts: pattern.rowStarts, offsets: forwardOffsets,
+                                values: rowValues.pointer, source: w.padded.pointer, positions: positions,
+                                into: w.wide.pointer)
+                unpad(w.wide.pointer, planes: geometry.outputChannels, into: y + row * outputFeatures)
+            }
         }
     }
 
@@ -118,23 +147,28 @@ final class SparseConvolution: ConvolutionKernel {
                   rows: Int) {
         let inputFeatures = geometry.input.features
         let outputFeatures = geometry.output.features
-        rowGradient.fill(0)
-        for row in 0..<rows {
-            pad(x + row * inputFeatures, planes: geometry.inputChannels, into: padded.pointer)
-            pad(dy + row * outputFeatures, planes: geometry.outputChannels, into: paddedGradient.pointer)
-            weightGradient()
-            if let dx {
-                // The columns of input channel c are stored together: nine taps' runs.
-                let columnStarts = pattern.columnStarts
-                Self.accumulate(groups: geometry.inputChannels, starts: columnStarts, stride: 9,
-                                offsets: backwardOffsets, values: weight,
-                                source: paddedGradient.pointer, positions: positions, into: wide.pointer)
-                unpad(wide.pointer, planes: geometry.inputChannels, into: dx + row * inputFeatures)
+        let lanes = forEachLane(rows: rows) { w, examples in
+            w.rowGradient.fill(0)
+            for row in examples {
+                pad(x + row * inputFeatures, planes: geometry.inputChannels, into: w.padded.pointer)
+                pad(dy + row * outputFeatures, planes: geometry.outputChannels, into: w.paddedGradient.pointer)
+                addWeightGradient(w)
+                if let dx {
+                    // The columns of input channel c are stored together: its nine taps' runs.
+                    Self.accumulate(groups: geometry.inputChannels, starts: pattern.columnStarts, stride: 9,
+                                    offsets: backwardOffsets, values: weight, source: w.paddedGradient.pointer,
+                                    positions: positions, into: w.wide.pointer)
+                    unpad(w.wide.pointer, planes: geometry.inputChannels, into: dx + row * inputFeatures)
+                }
             }
         }
-        // Stored order is column order.
+        // The lanes' sums added in lane order, then stored in column order.
+        let total = lanes[lanes.startIndex].rowGradient.pointer
+        for other in lanes.dropFirst() {
+            for entry in 0..<pattern.count { total[entry] += other.rowGradient[entry] }
+        }
         let positionsOf = pattern.storedPositions
-        for entry in 0..<pattern.count { dW[Int(positionsOf[entry])] = rowGradient[entry] }
+        for entry in 0..<pattern.count { dW[Int(positionsOf[entry])] = total[entry] }
     }
 
     private func gatherRowValues(_ weight: UnsafePointer<Float>) {
@@ -207,16 +241,16 @@ final class SparseConvolution: ConvolutionKernel {
         }
     }
 
-    /// This example's ∂W, added to `rowGradient`: for each output, eight kept taps
-    /// at a time share each load of its ∂y.
-    private func weightGradient() {
+    /// The ∂W of the example padded in `w`, added to its `rowGradient`: for each
+    /// output, eight kept taps at a time share each load of its ∂y.
+    private func addWeightGradient(_ w: Workspace) {
         let starts = pattern.rowStarts
-        let x = UnsafePointer(padded.pointer)
-        let sums = rowGradient.pointer
+        let x = UnsafePointer(w.padded.pointer)
+        let sums = w.rowGradient.pointer
         for o in 0..<geometry.outputChannels {
             // ∂y[o] at position r sits at r + S + 1 of its padded plane; past the
             // last row it reads the plane's zeros, so throwaway positions add nothing.
-            let g = UnsafePointer(paddedGradient.pointer) + o * planeStride + rowStride + 1
+            let g = UnsafePointer(w.paddedGradient.pointer) + o * planeStride + rowStride + 1
             var entry = Int(starts[o])
             let end = Int(starts[o + 1])
             while entry + 8 <= end {
