@@ -151,6 +151,7 @@ struct SparseBench: ParsableCommand {
         let shapes: [(name: String, input: [Int], outputs: Int)] = [
             ("conv-2 conv1 (3→64, 32×32)", [3, 32, 32], 64),
             ("conv-2 conv2 (64→64, 32×32)", [64, 32, 32], 64),
+            ("conv-2 conv2 (64→64, 28×28)", [64, 28, 28], 64),
             ("conv-6 conv4 (128→128, 16×16)", [128, 16, 16], 128),
             ("conv-6 conv6 (256→256, 8×8)", [256, 8, 8], 256),
         ]
