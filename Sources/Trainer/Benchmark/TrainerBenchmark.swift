@@ -111,11 +111,16 @@ public struct TrainerBenchmark {
             keep[i] = 1
             weight[i] = Float(generator.nextGaussian()) * 0.05
         }
-        let kernel: any ConvolutionKernel = sparse
-            ? SparseConvolution(geometry: geometry, keep: keep.pointer)
-            : ConvolutionAlgorithm.automatic.resolved(for: geometry).makeKernel(geometry: geometry, capacity: rows)
-        let values = sparse ? FloatBuffer(count: (kernel as! SparseConvolution).pattern.count) : weight
-        if let sparse = kernel as? SparseConvolution { sparse.pattern.gather(weight.pointer, into: values.pointer) }
+        let kernel: any ConvolutionKernel
+        var values = weight
+        if sparse {
+            let compressed = SparseConvolution(geometry: geometry, keep: keep.pointer)
+            values = FloatBuffer(count: compressed.pattern.count)
+            compressed.pattern.gather(weight.pointer, into: values.pointer)
+            kernel = compressed
+        } else {
+            kernel = ConvolutionAlgorithm.automatic.resolved(for: geometry).makeKernel(geometry: geometry, capacity: rows)
+        }
         let x = FloatBuffer(count: rows * geometry.input.features)
         let y = FloatBuffer(count: rows * geometry.output.features)
         let dx = FloatBuffer(count: x.count)

@@ -31,13 +31,11 @@ final class SparseConvolution: ConvolutionKernel {
     let positions: Int
     /// Floats from one padded plane to the next.
     let planeStride: Int
-    /// For the forward pass, in the pattern's row order: where each kept tap reads
-    /// in the padded input, relative to the output position.
+    /// In the pattern's row order: where each kept tap reads in the padded input,
+    /// relative to the output position (the forward pass and ∂W).
     private let forwardOffsets: UnsafeMutablePointer<Int32>
     /// For ∂x, in stored (column) order: where each kept tap reads in the padded ∂y.
     private let backwardOffsets: UnsafeMutablePointer<Int32>
-    /// For ∂W, in the pattern's row order: where each kept tap reads in the padded input.
-    private let tapOffsets: UnsafeMutablePointer<Int32>
     /// The kept weights in row order, gathered once per pass.
     private let rowValues: FloatBuffer
     /// Buffers of each lane: examples are split between lanes that run at once
@@ -66,7 +64,7 @@ final class SparseConvolution: ConvolutionKernel {
         }
     }
 
-    typealias Vector = SIMD16<Float>
+    typealias Vector = SparseKernels.Vector
     static let block = 64
 
     /// `keep`: the layer's mask, `outputs × inputs × 3 × 3` (nonzero = kept).
@@ -86,15 +84,12 @@ final class SparseConvolution: ConvolutionKernel {
 
         let count = pattern.count
         forwardOffsets = .allocate(capacity: max(count, 1))
-        tapOffsets = .allocate(capacity: max(count, 1))
         backwardOffsets = .allocate(capacity: max(count, 1))
         for o in 0..<geometry.outputChannels {
             for entry in Int(pattern.rowStarts[o])..<Int(pattern.rowStarts[o + 1]) {
                 let column = Int(pattern.columnIndices[entry])
                 let (channel, tap) = column.quotientAndRemainder(dividingBy: 9)
-                let offset = channel * planeStride + tap / 3 * rowStride + tap % 3
-                forwardOffsets[entry] = Int32(offset)
-                tapOffsets[entry] = Int32(offset)
+                forwardOffsets[entry] = Int32(channel * planeStride + tap / 3 * rowStride + tap % 3)
             }
         }
         for column in 0..<taps {
@@ -109,7 +104,6 @@ final class SparseConvolution: ConvolutionKernel {
 
     deinit {
         forwardOffsets.deallocate()
-        tapOffsets.deallocate()
         backwardOffsets.deallocate()
     }
 
@@ -216,23 +210,23 @@ final class SparseConvolution: ConvolutionKernel {
                     for e in begin..<end {
                         let p = source + Int(offsets[e]) + first
                         let w = values[e]
-                        s0 = s0.addingProduct(load(p), w)
-                        s1 = s1.addingProduct(load(p + 16), w)
-                        s2 = s2.addingProduct(load(p + 32), w)
-                        s3 = s3.addingProduct(load(p + 48), w)
+                        s0 = s0.addingProduct(SparseKernels.load(p), w)
+                        s1 = s1.addingProduct(SparseKernels.load(p + 16), w)
+                        s2 = s2.addingProduct(SparseKernels.load(p + 32), w)
+                        s3 = s3.addingProduct(SparseKernels.load(p + 48), w)
                     }
-                    store(s0, target)
-                    store(s1, target + 16)
-                    store(s2, target + 32)
-                    store(s3, target + 48)
+                    SparseKernels.store(s0, target)
+                    SparseKernels.store(s1, target + 16)
+                    SparseKernels.store(s2, target + 32)
+                    SparseKernels.store(s3, target + 48)
                 } else {
                     var r = 0
                     while first + r < positions {
                         var sum = Vector()
                         for e in begin..<end {
-                            sum = sum.addingProduct(load(source + Int(offsets[e]) + first + r), values[e])
+                            sum = sum.addingProduct(SparseKernels.load(source + Int(offsets[e]) + first + r), values[e])
                         }
-                        store(sum, target + r)
+                        SparseKernels.store(sum, target + r)
                         r += Vector.scalarCount
                     }
                 }
@@ -254,23 +248,23 @@ final class SparseConvolution: ConvolutionKernel {
             var entry = Int(starts[o])
             let end = Int(starts[o + 1])
             while entry + 8 <= end {
-                let x0 = x + Int(tapOffsets[entry]), x1 = x + Int(tapOffsets[entry + 1])
-                let x2 = x + Int(tapOffsets[entry + 2]), x3 = x + Int(tapOffsets[entry + 3])
-                let x4 = x + Int(tapOffsets[entry + 4]), x5 = x + Int(tapOffsets[entry + 5])
-                let x6 = x + Int(tapOffsets[entry + 6]), x7 = x + Int(tapOffsets[entry + 7])
+                let x0 = x + Int(forwardOffsets[entry]), x1 = x + Int(forwardOffsets[entry + 1])
+                let x2 = x + Int(forwardOffsets[entry + 2]), x3 = x + Int(forwardOffsets[entry + 3])
+                let x4 = x + Int(forwardOffsets[entry + 4]), x5 = x + Int(forwardOffsets[entry + 5])
+                let x6 = x + Int(forwardOffsets[entry + 6]), x7 = x + Int(forwardOffsets[entry + 7])
                 var p0 = Vector(), p1 = Vector(), p2 = Vector(), p3 = Vector()
                 var p4 = Vector(), p5 = Vector(), p6 = Vector(), p7 = Vector()
                 var r = 0
                 while r < positions {
-                    let d = Self.load(g + r)
-                    p0 = p0.addingProduct(Self.load(x0 + r), d)
-                    p1 = p1.addingProduct(Self.load(x1 + r), d)
-                    p2 = p2.addingProduct(Self.load(x2 + r), d)
-                    p3 = p3.addingProduct(Self.load(x3 + r), d)
-                    p4 = p4.addingProduct(Self.load(x4 + r), d)
-                    p5 = p5.addingProduct(Self.load(x5 + r), d)
-                    p6 = p6.addingProduct(Self.load(x6 + r), d)
-                    p7 = p7.addingProduct(Self.load(x7 + r), d)
+                    let d = SparseKernels.load(g + r)
+                    p0 = p0.addingProduct(SparseKernels.load(x0 + r), d)
+                    p1 = p1.addingProduct(SparseKernels.load(x1 + r), d)
+                    p2 = p2.addingProduct(SparseKernels.load(x2 + r), d)
+                    p3 = p3.addingProduct(SparseKernels.load(x3 + r), d)
+                    p4 = p4.addingProduct(SparseKernels.load(x4 + r), d)
+                    p5 = p5.addingProduct(SparseKernels.load(x5 + r), d)
+                    p6 = p6.addingProduct(SparseKernels.load(x6 + r), d)
+                    p7 = p7.addingProduct(SparseKernels.load(x7 + r), d)
                     r += Vector.scalarCount
                 }
                 sums[entry] += p0.sum()
@@ -284,26 +278,16 @@ final class SparseConvolution: ConvolutionKernel {
                 entry += 8
             }
             while entry < end {
-                let x0 = x + Int(tapOffsets[entry])
+                let x0 = x + Int(forwardOffsets[entry])
                 var p0 = Vector()
                 var r = 0
                 while r < positions {
-                    p0 = p0.addingProduct(Self.load(x0 + r), Self.load(g + r))
+                    p0 = p0.addingProduct(SparseKernels.load(x0 + r), SparseKernels.load(g + r))
                     r += Vector.scalarCount
                 }
                 sums[entry] += p0.sum()
                 entry += 1
             }
         }
-    }
-
-    @inline(__always)
-    private static func load(_ pointer: UnsafePointer<Float>) -> Vector {
-        UnsafeRawPointer(pointer).loadUnaligned(as: Vector.self)
-    }
-
-    @inline(__always)
-    private static func store(_ value: Vector, _ pointer: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Vector.self)
     }
 }

@@ -154,12 +154,12 @@ enum SparseKernels {
     }
 
     @inline(__always)
-    private static func load(_ pointer: UnsafePointer<Float>) -> Vector {
+    static func load(_ pointer: UnsafePointer<Float>) -> Vector {
         UnsafeRawPointer(pointer).loadUnaligned(as: Vector.self)
     }
 
     @inline(__always)
-    private static func store(_ value: Vector, _ pointer: UnsafeMutablePointer<Float>) {
+    static func store(_ value: Vector, _ pointer: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Vector.self)
     }
 
