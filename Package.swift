@@ -84,13 +84,15 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "ClusterTests", dependencies: ["Wire", "Journal", "SweepPlan", "SimulatedWorkers"]),
+        // What tests of several targets share: waiting without starving each other.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ClusterTests", dependencies: ["Wire", "Journal", "SweepPlan", "SimulatedWorkers", "TestSupport"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "SweepPlan"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "SweepPlan"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Journal", "SweepPlan"]),
         // FuzzCorpus/: inputs the tests replay (and scripts/fuzz grows), read from the source tree.
-        .testTarget(name: "SweepPlanTests", dependencies: ["SweepPlan"], exclude: ["FuzzCorpus"]),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "SweepPlan", "CZlib", "CFloatControl"]),
+        .testTarget(name: "SweepPlanTests", dependencies: ["SweepPlan", "TestSupport"], exclude: ["FuzzCorpus"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "SweepPlan", "CZlib", "CFloatControl", "TestSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "SweepPlan"], exclude: ["FuzzCorpus"]),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Trainer", "Wire", "SweepPlan"]),
     ]

@@ -1,6 +1,7 @@
 import Foundation
 import Journal
 import SweepPlan
+import TestSupport
 import Testing
 import Wire
 
@@ -16,12 +17,7 @@ import Wire
     }
 
     private func receive(_ socket: Socket, timeout: Duration = .seconds(10)) async throws -> [[UInt8]]? {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let frames = try socket.tryReceive() { return frames }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return nil
+        try await poll(timeout: timeout, every: .milliseconds(10)) { try socket.tryReceive() }
     }
 
     @Test func anotherProtocolVersionGetsAClearRejection() async throws {

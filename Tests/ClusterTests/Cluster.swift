@@ -1,6 +1,7 @@
 import Foundation
 import Journal
 import SweepPlan
+import TestSupport
 import Testing
 
 /// Real `lottery` processes on loopback for the tests: a coordinator, workers,
@@ -102,12 +103,12 @@ final class Cluster {
     /// Polls the journal until `condition` holds.
     func waitFor(_ what: String, timeout: Duration = .seconds(60),
                  _ condition: ([TrialRecord]) -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if FileManager.default.fileExists(atPath: journalPath),
-               let trials = try? Journal(readOnly: journalPath).trials(), condition(trials) { return }
-            try await Task.sleep(for: .milliseconds(50))
+        let held: Bool? = try await poll(timeout: timeout) {
+            guard FileManager.default.fileExists(atPath: journalPath),
+                  let trials = try? Journal(readOnly: journalPath).trials(), condition(trials) else { return nil }
+            return true
         }
+        if held != nil { return }
         Issue.record("timed out waiting for \(what); coordinator log:\n\(log("coordinator"))")
         throw CancellationError()
     }

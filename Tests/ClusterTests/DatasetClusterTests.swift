@@ -1,5 +1,6 @@
 import Foundation
 import Journal
+import TestSupport
 import Testing
 
 /// A worker whose copy of the sweep's dataset differs, as real processes on loopback.
@@ -36,12 +37,10 @@ import Testing
         #expect(try cluster.journal().trials().allSatisfy { $0.state == .pending && $0.worker == nil })
         // `lottery status` shows it too, once the coordinator's next group commit has
         // journaled it (the REJECT does not wait for that).
-        let deadline = ContinuousClock.now + .seconds(30)
-        repeat {
+        _ = try await poll(timeout: .seconds(30), every: .milliseconds(200)) { () async throws -> Bool? in
             #expect(try await cluster.runToEnd(["status", cluster.folder + "/runs/data-differs"], log: "status") == 0)
-            if cluster.log("status").contains("rejected worker odd-") { break }
-            try await Task.sleep(for: .milliseconds(200))
-        } while ContinuousClock.now < deadline
+            return cluster.log("status").contains("rejected worker odd-") ? true : nil
+        }
         #expect(cluster.log("status").contains("rejected worker odd-"), "\(cluster.log("status"))")
         #expect(cluster.log("status").contains(named), "\(cluster.log("status"))")
         cluster.killCoordinator()

@@ -2,6 +2,7 @@ import Foundation
 import Journal
 import SimulatedWorkers
 import SweepPlan
+import TestSupport
 import Testing
 import Wire
 
@@ -53,11 +54,10 @@ import Wire
 
     /// Waits until the journal holds more than `count` metric points.
     private func metricsGrow(_ cluster: Cluster, beyond count: Int) async throws -> Int {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            if let found = try? cluster.journal().metricCount(), found > count { return found }
-            try await Task.sleep(for: .milliseconds(20))
+        let found = try await poll(timeout: .seconds(60), every: .milliseconds(20)) {
+            (try? cluster.journal().metricCount()).flatMap { $0 > count ? $0 : nil }
         }
+        if let found { return found }
         Issue.record("the journal never held more than \(count) points; coordinator log:\n\(cluster.log("coordinator"))")
         throw CancellationError()
     }
@@ -181,11 +181,7 @@ import Wire
     }
 
     private func until(_ what: String, timeout: Duration, _ condition: () throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try condition() { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        if try await poll(timeout: timeout, { try condition() ? true : nil }) != nil { return }
         Issue.record("timed out waiting until \(what)")
         throw CancellationError()
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Journal
 import SweepPlan
+import TestSupport
 import Testing
 import Wire
 
@@ -39,16 +40,14 @@ final class ProtocolPeer {
 
     /// The next message that is not a `HEARTBEAT`, decoded; nil when none comes in time.
     func receive(timeout: Duration = .seconds(10)) async throws -> WireMessage? {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let frames = try socket.tryReceive() {
+        try await poll(timeout: timeout, every: .milliseconds(10)) {
+            while let frames = try socket.tryReceive() {
                 let message = try WireMessage(frames: frames)
                 if case .heartbeat = message { continue }
                 return message
             }
-            try await Task.sleep(for: .milliseconds(10))
+            return nil
         }
-        return nil
     }
 
     /// Every message but `HEARTBEAT`s that arrives within `duration`.

@@ -1,6 +1,7 @@
 import Foundation
 import Journal
 import SweepPlan
+import TestSupport
 import Testing
 import Wire
 
@@ -75,13 +76,11 @@ import Wire
         try peer.send(type: "METRICS", header: #"{"v":1,\#(lease),"points":[{"iteration":100,"split":"validation","loss":1e999,"accuracy":0.1},{"iteration":100,"split":"test","loss":-1e999,"accuracy":0.1}]}"#)
         try peer.send(type: "METRICS", header: #"{"v":1,\#(lease),"points":[{"iteration":200,"split":"validation","loss":Infinity,"accuracy":0.1},{"iteration":200,"split":"test","loss":-Infinity,"accuracy":0.1},{"iteration":200,"split":"train","loss":NaN,"accuracy":0.1}]}"#)
 
-        let deadline = ContinuousClock.now + .seconds(20)
         var points: [MetricRecord] = []
-        while ContinuousClock.now < deadline {
+        _ = try await poll(timeout: .seconds(20)) { () throws -> Bool? in
             try peer.send(.heartbeat)  // alive, or the coordinator forgets this worker
             points = try cluster.journal().metrics()
-            if points.count == 7 { break }
-            try await Task.sleep(for: .milliseconds(50))
+            return points.count == 7 ? true : nil
         }
         #expect(points.count == 7, "journaled: \(points); coordinator log:\n\(cluster.log("coordinator"))")
         func loss(_ iteration: Int, _ split: Split) -> Double? {

@@ -48,15 +48,3 @@ let tinyResidualModel = ModelSpec(name: "tiny-resnet", layers: [
 
 /// The folder of Fashion-MNIST that `scripts/install-deps` installs.
 let fashionMNISTFolder = "/usr/share/datasets/fashion-mnist"
-
-/// Runs `body` on a thread of its own and waits for it without holding one of the
-/// concurrency pool's threads (two on a 2-core machine): a training run of tens of
-/// seconds there would starve the async tests running alongside (the socket and
-/// cluster tests), whose timeouts then fire.
-func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread { continuation.resume(with: Result { try body() }) }
-        thread.stackSize = 8 << 20
-        thread.start()
-    }
-}

@@ -1,4 +1,5 @@
 import SweepPlan
+import TestSupport
 import Testing
 @testable import Trainer
 
