@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the other scripts: puts Swift on PATH and installs what is missing
 # (LOTTERY_DEPS: which groups of scripts/install-deps; its default otherwise).
 set -euo pipefail
@@ -10,4 +11,5 @@ if ! command -v swift >/dev/null 2>&1; then
     echo "lottery needs a Swift 6 toolchain on PATH (https://www.swift.org/install/linux/)" >&2
     exit 1
 fi
-"$ROOT/scripts/install-deps" ${LOTTERY_DEPS:-}
+read -ra lottery_deps <<<"${LOTTERY_DEPS:-}"
+"$ROOT/scripts/install-deps" "${lottery_deps[@]}"

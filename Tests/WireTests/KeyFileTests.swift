@@ -30,6 +30,22 @@ import Wire
         #expect(throws: KeyFileError.self) { try KeyFile.write(try CurveKeyPair.generate(), folder: folder, name: "node-1") }
     }
 
+    @Test func aPublicKeyFileWhosePathIsFortyCharactersIsReadAsAFile() throws {
+        // `/`, `.` and `-` are Z85 characters: a 40-character path can decode as a key.
+        let folder = try temporaryFolder()
+        let pair = try CurveKeyPair.generate()
+        let written = try KeyFile.write(pair, folder: folder, name: "k")
+        let base = "/tmp/lottery-k40-"
+        let name = "/k.pub"
+        let middle = String(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(40 - base.count - name.count))
+        let link = base + middle + name
+        try #require(link.count == 40 && CurveKey(z85: link) != nil)
+        try FileManager.default.createDirectory(atPath: base + middle, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: base + middle) }
+        try FileManager.default.copyItem(atPath: written.public, toPath: link)
+        #expect(try KeyFile.publicKey(link) == pair.publicKey)
+    }
+
     @Test(arguments: [0o640, 0o604, 0o644, 0o660])
     func aSecretFileOthersCanReadIsRefusedWithTheFix(permissions: Int) throws {
         let folder = try temporaryFolder()

@@ -106,8 +106,12 @@ public enum KeyFile {
     }
 
     /// One public key given as its 40 Z85 characters, or as a file holding exactly one.
+    /// A file comes first: `/`, `.` and `-` are Z85 characters, so a 40-character path
+    /// (`/tmp/…/keys/coordinator.pub`) can also read as a key.
     public static func publicKey(_ keyOrPath: String) throws(KeyFileError) -> CurveKey {
-        if let key = CurveKey(z85: keyOrPath) { return key }
+        var isFolder: ObjCBool = false
+        let isFile = FileManager.default.fileExists(atPath: keyOrPath, isDirectory: &isFolder) && !isFolder.boolValue
+        if !isFile, let key = CurveKey(z85: keyOrPath) { return key }
         let keys = try publicKeys(inFile: keyOrPath)
         guard keys.count == 1 else { throw KeyFileError(.notOneKey(keys.count), path: keyOrPath) }
         return keys[0]
