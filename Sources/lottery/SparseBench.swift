@@ -159,7 +159,8 @@ struct SparseBench: ParsableCommand {
         print("")
         print("one convolution, forward and backward (∂W, ∂x), batch \(batch): sparse over dense (Winograd or im2col, "
               + "masked) at each density; medians of \(repeats)")
-        let table = TextTable(columns: ["convolution"] + levels.map { String(format: "%.0f%%", 100 * pow(0.9, Double($0))) },
+        let label = "convolution".padding(toLength: shapes.map(\.name.count).max()!, withPad: " ", startingAt: 0)
+        let table = TextTable(columns: [label] + levels.map { String(format: "%.0f%%", 100 * pow(0.9, Double($0))) },
                               minimumWidth: 6)
         print(table.header)
         for shape in shapes {

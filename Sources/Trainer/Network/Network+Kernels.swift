@@ -90,11 +90,15 @@ enum KernelRule {
         Double(kept) <= 0.27 * Double(total)
     }
 
-    /// Measured one convolution at a time (`lottery bench sparse`'s last table): the
-    /// thin first layer (im2col) crosses over near 48%, 64 channels on 28×28 or
-    /// 32×32 planes near 33%, the 16×16 and 8×8 planes of deeper layers near 21%.
+    /// Measured one convolution at a time (`lottery bench sparse`'s last table, two
+    /// runs): the thin first layer (im2col) crosses over near 47%, 64 channels on
+    /// 28×28 or 32×32 planes near 31%, 16×16 planes near 21%, 8×8 ones between 21%
+    /// and 10%.
     static func convolution(kept: Int, total: Int, geometry: ConvolutionGeometry) -> Bool {
-        let crossover = geometry.inputChannels < 16 ? 0.45 : geometry.plane >= 28 * 28 ? 0.3 : 0.2
+        let crossover = geometry.inputChannels < 16 ? 0.45
+            : geometry.plane >= 28 * 28 ? 0.3
+            : geometry.plane >= 16 * 16 ? 0.2
+            : 0.15
         return Double(kept) <= crossover * Double(total)
     }
 }
