@@ -26,6 +26,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Examples of the training file held out for validation.")
     var validationSize = 5_000
 
+    @Option(help: "Input scaling: standard (per channel, mean 0 and std 1 over the training file) or unit (byte/255).")
+    var normalize: InputScaling = .standard
+
     @Option(help: "Pruning rounds after the dense run; levels 0 through this many train.")
     var levels = 6
 
@@ -105,7 +108,7 @@ struct TrainCommand: ParsableCommand {
         if let fcRate { pruning.rates.fc = fcRate }
         if let outputRate { pruning.rates.output = outputRate }
         if global { pruning.scope = .global }
-        let dataSpec = DataSpec(dataset: dataset, path: data, validationSize: validationSize)
+        let dataSpec = DataSpec(dataset: dataset, path: data, validationSize: validationSize, normalize: normalize)
         let chain = LocalChain(model: modelSpec, data: dataSpec, training: training, pruning: pruning,
                                levels: levels, seed: seed, reset: rewind.map { .rewind(iteration: $0) } ?? .original,
                                controls: control)
@@ -114,7 +117,8 @@ struct TrainCommand: ParsableCommand {
         print("\(modelSpec.name) on \(loaded.info.name) (\(loaded.folder)): \(loaded.trainIndices.count) train, "
               + "\(loaded.validationIndices.count) validation, \(loaded.test.count) test; "
               + "\(training.optimizer.kind.rawValue) lr \(training.optimizer.learningRate), batch \(training.batchSize), "
-              + "\(training.length), seed \(seed), OpenBLAS \(BLAS.coreName) × \(BLAS.threads)")
+              + "\(training.length), seed \(seed), inputs \(normalize == .unit ? "byte/255" : "standardized"), "
+              + "OpenBLAS \(BLAS.coreName) × \(BLAS.threads)")
         let table = TextTable(columns: ["level", "branch", "weights %", "early stop", "test acc @ES",
                                         "train acc @ES", "final test acc", "seconds"], minimumWidth: 12)
         print(table.header)
@@ -152,3 +156,4 @@ struct TrainCommand: ParsableCommand {
 extension OptimizerSpec.Kind: ExpressibleByArgument {}
 extension ControlKind: ExpressibleByArgument {}
 extension KernelChoice: ExpressibleByArgument {}
+extension InputScaling: ExpressibleByArgument {}

@@ -70,6 +70,25 @@ import Testing
         #expect(chain.seed == 11)
     }
 
+    /// Inputs are standardized unless the file says `unit`; anything else is refused where it is written.
+    @Test func inputScalingIsStandardUnlessTheFileSaysUnit() throws {
+        let chains = try Sweep(yaml: """
+            dataset: {name: fashion-mnist, normalize: [standard, unit]}
+            model: lenet-300-100
+            levels: 1
+            """).chains
+        #expect(chains.map(\.data.normalize) == [.standard, .unit])
+        #expect(try Sweep(yaml: "dataset: fashion-mnist\nmodel: lenet-300-100\nlevels: 1\n").chains[0].data.normalize == .standard)
+        let problem = try #require(onlyDiagnostic("""
+            dataset: {name: fashion-mnist, normalize: minmax}
+            model: lenet-300-100
+            levels: 1
+            """))
+        #expect(problem.path == "dataset.normalize")
+        #expect((problem.location.line, problem.location.column) == (1, 43))
+        #expect(problem.description.contains("standard") && problem.description.contains("unit"))
+    }
+
     @Test func eachModelOfAnAxisBringsItsOwnPreset() throws {
         let sweep = try Sweep(yaml: """
             dataset: {name: cifar10, path: /nowhere/cifar-10-batches-bin}

@@ -108,7 +108,8 @@ import Testing
 
     @Test func valuesEqualToDefaultsDoNotChangeTheId() {
         var explicit = Self.dense
-        explicit.data = DataSpec(dataset: "fashion-mnist", path: "/elsewhere", validationSize: 5_000, splitSeed: 0)
+        explicit.data = DataSpec(dataset: "fashion-mnist", path: "/elsewhere", validationSize: 5_000, splitSeed: 0,
+                                 normalize: .standard)
         explicit.training.evalEvery = 100
         explicit.training.optimizer.momentum = 0.5  // not used by Adam
         #expect(TrialID(recipe: explicit, parent: nil) == TrialID(recipe: Self.dense, parent: nil))
@@ -145,7 +146,8 @@ import Testing
         recipe.data.validationSize = 1_000; changes.append(recipe); recipe = Self.dense
         recipe.model = .mlp(hidden: [300]); changes.append(recipe); recipe = Self.dense
         recipe.keepWeightsAt = 100; changes.append(recipe); recipe = Self.dense
-        recipe.reset = .rewind(iteration: 100); changes.append(recipe)
+        recipe.reset = .rewind(iteration: 100); changes.append(recipe); recipe = Self.dense
+        recipe.data.normalize = .unit; changes.append(recipe)
         let ids = changes.map { TrialID(recipe: $0, parent: nil) }
         #expect(!ids.contains(base))
         #expect(Set(ids).count == ids.count)

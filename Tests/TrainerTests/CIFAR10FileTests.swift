@@ -65,6 +65,25 @@ final class CIFAR10FileTests {
         #expect(Set(dataset.normalization.mean).count == 3)
     }
 
+    /// `unit` scales every channel by 1/255 and nothing else; `standard` centres each.
+    @Test func inputsAreScaledAsTheSpecSays() throws {
+        writeDataset()
+        let unit = try Dataset.load(DataSpec(dataset: "cifar10", path: folder, validationSize: 5, normalize: .unit))
+        #expect(unit.normalization.tables.count == 3)
+        for table in unit.normalization.tables {
+            #expect(table == (0..<256).map { Float(Double($0) / 255) })
+        }
+        #expect(unit.normalization.mean == [0, 0, 0] && unit.normalization.standardDeviation == [1, 1, 1])
+        let standard = try load()
+        #expect(standard.normalization.tables[0][0] < 0)
+        // The cache keeps the two apart: the files are shared, the scaling is not.
+        let cache = DatasetCache()
+        let cachedUnit = try cache.dataset(for: DataSpec(dataset: "cifar10", path: folder, validationSize: 5, normalize: .unit))
+        let cachedStandard = try cache.dataset(for: DataSpec(dataset: "cifar10", path: folder, validationSize: 5))
+        #expect(cachedUnit.normalization.tables[0][0] == 0)
+        #expect(cachedStandard.normalization.tables[0] == standard.normalization.tables[0])
+    }
+
     @Test func theStreamedFingerprintIsTheLoadedOne() throws {
         writeDataset()
         let spec = DataSpec(dataset: "cifar10", path: folder, validationSize: 5)

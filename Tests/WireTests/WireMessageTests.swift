@@ -101,6 +101,23 @@ import Wire
         #expect(header == expected)
     }
 
+    /// `normalize` is written only when it is not the default, so standard recipes read as
+    /// they always did; `unit` survives the trip, and an unknown scaling is malformed.
+    @Test func recipeInputScalingIsWrittenOnlyWhenNotStandard() throws {
+        var recipe = MessageSamples.recipe
+        recipe.data.normalize = .standard
+        let standard = try WireMessage.assign(.init(lease: "L", trial: "t", attempt: 1, recipe: recipe)).frames()
+        #expect(!String(decoding: standard[1], as: UTF8.self).contains("normalize"))
+        recipe.data.normalize = .unit
+        let message = WireMessage.assign(.init(lease: "L", trial: "t", attempt: 1, recipe: recipe))
+        let frames = try message.frames()
+        let header = String(decoding: frames[1], as: UTF8.self)
+        #expect(header.contains(#""normalize":"unit""#))
+        #expect(try WireMessage(frames: frames) == message)
+        let unknown = header.replacing(#""normalize":"unit""#, with: #""normalize":"minmax""#)
+        #expect(throws: DecodeError.self) { try WireMessage(frames: [frames[0], Array(unknown.utf8)]) }
+    }
+
     /// `kernels` is always written but optional to read: a coordinator from before it
     /// sends none, which means auto. An unknown choice is malformed, like any enumeration.
     @Test func recipeKernelsAreOptional() throws {

@@ -65,6 +65,7 @@ enum SweepSchema {
         .field(SchemaField(key: "path", path: "dataset.path", kind: .text)),
         .field(SchemaField(key: "validation", path: "dataset.validation", kind: .positiveInteger)),
         .field(SchemaField(key: "split_seed", path: "dataset.split_seed", kind: .seed)),
+        .field(SchemaField(key: "normalize", path: "dataset.normalize", kind: .choice(InputScaling.allCases.map(\.rawValue)))),
     ], shorthand: datasetName)
 
     static let modelPreset = SchemaField(key: "preset", path: "model", kind: .choice(Preset.all.map(\.name)))

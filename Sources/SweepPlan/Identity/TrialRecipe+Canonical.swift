@@ -20,6 +20,7 @@ extension TrialRecipe {
         form.add("data.dataset", data.dataset)
         form.add("data.validation_size", data.validationSize, default: 5_000)
         form.add("data.split_seed", data.splitSeed, default: 0)
+        form.add("data.normalize", data.normalize.rawValue, default: InputScaling.standard.rawValue)
 
         let optimizer = training.optimizer
         form.add("training.optimizer", optimizer.kind.rawValue)

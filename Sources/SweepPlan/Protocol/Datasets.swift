@@ -50,7 +50,17 @@ public struct DatasetInfo: Hashable, Sendable {
     }
 }
 
-/// The data of a run: which dataset, where its files are, and the validation hold-out.
+/// How an example's bytes become the network's inputs.
+public enum InputScaling: String, Hashable, Sendable, Codable, CaseIterable {
+    /// Per channel, (byte/255 − mean)/std with the mean and standard deviation of the
+    /// training file, as open_lth does: the default.
+    case standard
+    /// byte/255, in [0, 1], as most PyTorch code that reads MNIST with `ToTensor()` does.
+    case unit
+}
+
+/// The data of a run: which dataset, where its files are, the validation hold-out, and
+/// how inputs are scaled.
 public struct DataSpec: Hashable, Sendable, Codable {
     public var dataset: String
     /// Folder of the dataset's files; nil = the dataset's default path.
@@ -59,11 +69,28 @@ public struct DataSpec: Hashable, Sendable, Codable {
     public var validationSize: Int
     /// Fixes which examples are held out; the same for every trial of a sweep.
     public var splitSeed: UInt64
+    public var normalize: InputScaling
 
-    public init(dataset: String, path: String? = nil, validationSize: Int = 5_000, splitSeed: UInt64 = 0) {
+    public init(dataset: String, path: String? = nil, validationSize: Int = 5_000, splitSeed: UInt64 = 0,
+                normalize: InputScaling = .standard) {
         self.dataset = dataset
         self.path = path
         self.validationSize = validationSize
         self.splitSeed = splitSeed
+        self.normalize = normalize
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case dataset, path, validationSize, splitSeed, normalize
+    }
+
+    /// Recipes written before inputs could be scaled otherwise have no `normalize`: standard.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        dataset = try container.decode(String.self, forKey: .dataset)
+        path = try container.decodeIfPresent(String.self, forKey: .path)
+        validationSize = try container.decode(Int.self, forKey: .validationSize)
+        splitSeed = try container.decode(UInt64.self, forKey: .splitSeed)
+        normalize = try container.decodeIfPresent(InputScaling.self, forKey: .normalize) ?? .standard
     }
 }

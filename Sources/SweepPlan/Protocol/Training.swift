@@ -75,7 +75,7 @@ public enum KernelChoice: String, Hashable, Sendable, Codable, CaseIterable {
     /// Every layer as a dense product with its mask.
     case dense
     /// Every prunable layer compressed; only layer kinds with a sparse kernel
-    /// (fully connected ones) may be asked for this.
+    /// (fully connected layers, plain 3×3 convolutions) may be asked for this.
     case sparse
 }
 

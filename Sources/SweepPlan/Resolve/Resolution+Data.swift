@@ -50,7 +50,9 @@ extension Resolution {
                     "holding out \(validation) examples leaves none to train on: \(dataset.name) has \(dataset.trainExamples) training examples")
         }
         let splitSeed = UInt64(values["dataset.split_seed"]?.value.integer ?? 0)
-        return (DataSpec(dataset: dataset.name, path: path, validationSize: validation, splitSeed: splitSeed), dataset)
+        let normalize = values["dataset.normalize"]?.value.word.flatMap(InputScaling.init(rawValue:)) ?? .standard
+        return (DataSpec(dataset: dataset.name, path: path, validationSize: validation, splitSeed: splitSeed,
+                         normalize: normalize), dataset)
     }
 
     /// Training examples left after the hold-out. After an impossible hold-out (reported by

@@ -23,7 +23,8 @@ public final class Dataset: Sendable {
     public let fingerprint: String
 
     public init(info: DatasetInfo, folder: String, trainFile: Examples, test: Examples,
-                validationSize: Int, splitSeed: UInt64, fingerprint: String = "") throws {
+                validationSize: Int, splitSeed: UInt64, normalize: InputScaling = .standard,
+                fingerprint: String = "") throws {
         guard validationSize >= 0, validationSize < trainFile.count else {
             throw DataError.unsupported(
                 "validation size \(validationSize) must be between 0 and \(trainFile.count - 1), "
@@ -41,7 +42,7 @@ public final class Dataset: Sendable {
         generator.shuffle(&order)
         self.validationIndices = order[0..<validationSize].sorted()
         self.trainIndices = order[validationSize...].sorted()
-        self.normalization = Normalization(of: trainFile, channels: info.inputShape[0])
+        self.normalization = Normalization(of: trainFile, channels: info.inputShape[0], scaling: normalize)
     }
 
     /// Reads the dataset a run asks for.
@@ -64,7 +65,7 @@ public final class Dataset: Sendable {
             let test = try readIDXPair(folder: folder, prefix: "t10k", info: info, fingerprint: &fingerprint)
             return try Dataset(info: info, folder: folder, trainFile: train, test: test,
                                validationSize: spec.validationSize, splitSeed: spec.splitSeed,
-                               fingerprint: fingerprint.hexDigest())
+                               normalize: spec.normalize, fingerprint: fingerprint.hexDigest())
         case .cifar10Binary:
             var fingerprint = SHA256()
             let train = try CIFAR10File.read(folder: folder, names: CIFAR10File.trainFileNames, info: info,
@@ -73,7 +74,7 @@ public final class Dataset: Sendable {
                                             fingerprint: &fingerprint)
             return try Dataset(info: info, folder: folder, trainFile: train, test: test,
                                validationSize: spec.validationSize, splitSeed: spec.splitSeed,
-                               fingerprint: fingerprint.hexDigest())
+                               normalize: spec.normalize, fingerprint: fingerprint.hexDigest())
         }
     }
 

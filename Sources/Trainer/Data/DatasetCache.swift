@@ -23,7 +23,8 @@ public final class DatasetCache: Sendable {
         if let sameFiles {
             dataset = try Dataset(info: sameFiles.info, folder: sameFiles.folder, trainFile: sameFiles.trainFile,
                                   test: sameFiles.test, validationSize: spec.validationSize,
-                                  splitSeed: spec.splitSeed, fingerprint: sameFiles.fingerprint)
+                                  splitSeed: spec.splitSeed, normalize: spec.normalize,
+                                  fingerprint: sameFiles.fingerprint)
         } else {
             dataset = try Dataset.load(spec)
         }

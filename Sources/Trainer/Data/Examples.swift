@@ -1,3 +1,5 @@
+import SweepPlan
+
 /// Labelled examples kept as bytes, as they are on disk: a 60,000-image training
 /// set is 47 MB this way instead of 188 MB as floats. Batches are converted to
 /// floats when they are formed.
@@ -17,16 +19,24 @@ public struct Examples: Sendable {
     public var count: Int { labels.count }
 }
 
-/// Per-channel normalisation as a lookup table: byte value → (value/255 − mean)/std.
-/// One table per channel; channels are contiguous planes of an example.
+/// Input scaling as a lookup table: byte value → (value/255 − mean)/std per channel
+/// (`standard`), or value/255 (`unit`: mean 0, std 1). One table per channel;
+/// channels are contiguous planes of an example.
 public struct Normalization: Sendable {
     public let tables: [[Float]]
     public let mean: [Double]
     public let standardDeviation: [Double]
 
     /// Mean and standard deviation of each channel over every training example
-    /// (the whole training file, validation included, as is customary).
-    public init(of examples: Examples, channels: Int) {
+    /// (the whole training file, validation included, as is customary), or none.
+    public init(of examples: Examples, channels: Int, scaling: InputScaling = .standard) {
+        guard scaling == .standard else {
+            let table = (0..<256).map { Float(Double($0) / 255) }
+            tables = Array(repeating: table, count: channels)
+            mean = Array(repeating: 0, count: channels)
+            standardDeviation = Array(repeating: 1, count: channels)
+            return
+        }
         let plane = examples.featuresPerExample / channels
         var tables: [[Float]] = []
         var means: [Double] = []

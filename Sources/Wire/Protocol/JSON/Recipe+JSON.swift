@@ -82,14 +82,20 @@ extension TrialRecipe {
 
 extension DataSpec {
     init(json fields: JSONFields) throws(DecodeError) {
+        // Optional: absent (from a coordinator that predates it, or for the default) means standard.
         self.init(dataset: try fields.string("dataset"), path: try fields.optionalString("path"),
-                  validationSize: try fields.int("validationSize"), splitSeed: try fields.uint64("splitSeed"))
+                  validationSize: try fields.int("validationSize"), splitSeed: try fields.uint64("splitSeed"),
+                  normalize: try fields.optionalEnumeration("normalize") ?? .standard)
     }
 
     func write(to writer: inout JSONWriter) {
         writer.beginObject()
         writer.key("dataset")
         writer.string(dataset)
+        if normalize != .standard {
+            writer.key("normalize")
+            writer.string(normalize.rawValue)
+        }
         if let path {
             writer.key("path")
             writer.string(path)
