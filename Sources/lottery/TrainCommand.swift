@@ -10,7 +10,9 @@ struct TrainCommand: ParsableCommand {
         discussion: """
             Levels 0 through --levels train in order: level 0 is the dense network from θ0; each \
             later level prunes the previous level's trained weights by magnitude and resets the \
-            survivors to θ0 (or rewinds them). Defaults are the preset's (the paper's protocol).
+            survivors to θ0 (or rewinds them). Defaults are the preset's (the paper's protocol). \
+            The options are read as a one-chain sweep file saying the same would be, with the same \
+            checks: its trials, their ids and their results are that sweep's.
             Example: lottery train --model lenet-300-100 --levels 6 --iterations 5000 --seed 0 --control reinit
             """)
 
@@ -75,81 +77,149 @@ struct TrainCommand: ParsableCommand {
     var csv: String?
 
     func validate() throws {
-        guard levels >= 0 else { throw ValidationError("--levels must be 0 or more, not \(levels)") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, not \(threads)") }
-        if let iterations, iterations <= 0 { throw ValidationError("--iterations must be positive, not \(iterations)") }
-        if let batch, batch <= 0 { throw ValidationError("--batch must be positive, not \(batch)") }
-        if let evalEvery, evalEvery <= 0 { throw ValidationError("--eval-every must be positive, not \(evalEvery)") }
-        for (name, rate) in [("--fc-rate", fcRate), ("--output-rate", outputRate)] {
-            if let rate, !(rate >= 0 && rate < 1) {
-                throw ValidationError("\(name) must be in [0, 1), not \(rate)")
-            }
-        }
-        let (modelSpec, _) = try resolvedModel()
-        // An unknown dataset is reported when it is loaded.
-        if kernels == .sparse, let info = DatasetInfo.named(dataset),
-           let refusal = KernelChoice.sparseRefusal(
-               model: modelSpec, shapes: modelSpec.weightShapes(input: info.inputShape, classes: info.classes)) {
-            throw ValidationError("--kernels \(refusal); \(KernelChoice.sparseAlternative)")
-        }
+        _ = try plan()
     }
 
     func run() throws {
         BLAS.threads = threads
-        let (modelSpec, preset) = try resolvedModel()
-        var training = preset.training
-        if let iterations { training.length = .iterations(iterations) }
-        if let batch { training.batchSize = batch }
-        if let optimizer { training.optimizer.kind = optimizer }
-        if let lr { training.optimizer.learningRate = lr }
-        if let evalEvery { training.evalEvery = evalEvery }
-        training.kernels = kernels
-        var pruning = preset.pruning
-        if let fcRate { pruning.rates.fc = fcRate }
-        if let outputRate { pruning.rates.output = outputRate }
-        if global { pruning.scope = .global }
-        let dataSpec = DataSpec(dataset: dataset, path: data, validationSize: validationSize, normalize: normalize)
-        let chain = LocalChain(model: modelSpec, data: dataSpec, training: training, pruning: pruning,
-                               levels: levels, seed: seed, reset: rewind.map { .rewind(iteration: $0) } ?? .original,
-                               controls: control)
-
-        let loaded = try Dataset.load(dataSpec)
-        print("\(modelSpec.name) on \(loaded.info.name) (\(loaded.folder)): \(loaded.trainIndices.count) train, "
+        let plan = try plan()
+        let dense = plan.trials[0].recipe
+        let loaded = try Dataset.load(dense.data)
+        let optimizer = dense.training.optimizer
+        let inputs = normalize == .unit ? "byte/255" : "standardized"
+        print("\(dense.model.name) on \(loaded.info.name) (\(loaded.folder)): \(loaded.trainIndices.count) train, "
               + "\(loaded.validationIndices.count) validation, \(loaded.test.count) test; "
-              + "\(training.optimizer.kind.rawValue) lr \(training.optimizer.learningRate), batch \(training.batchSize), "
-              + "\(training.length), seed \(seed), inputs \(normalize == .unit ? "byte/255" : "standardized"), "
-              + "OpenBLAS \(BLAS.coreName) × \(BLAS.threads)")
-        let table = TextTable(columns: ["level", "branch", "weights %", "early stop", "test acc @ES",
+              + "\(optimizer.kind.rawValue) lr \(optimizer.learningRate), batch \(dense.training.batchSize), "
+              + "\(dense.training.length), seed \(seed), inputs \(inputs), OpenBLAS \(BLAS.coreName) × \(BLAS.threads)")
+        let table = TextTable(columns: ["trial".padding(toLength: 16, withPad: " ", startingAt: 0), "level", "branch", "weights %", "early stop", "test acc @ES",
                                         "train acc @ES", "final test acc", "seconds"], minimumWidth: 12)
         print(table.header)
-        let rows = try chain.run(dataset: loaded) { row in
+        var lines = [Self.csvHeader]
+        try LocalRun(plan: plan).run(dataset: loaded) { trial, outcome in
+            let summary = outcome.summary
             print(table.line([
-                String(row.level), row.branch, String(format: "%.1f", row.summary.percentRemaining),
-                String(row.summary.earlyStopIteration), String(format: "%.4f", row.summary.earlyStopTestAccuracy),
-                String(format: "%.4f", row.summary.earlyStopTrainAccuracy),
-                String(format: "%.4f", row.summary.finalTestAccuracy), String(format: "%.1f", row.summary.seconds),
+                trial.id.rawValue, String(trial.level), trial.branch.description,
+                String(format: "%.1f", summary.percentRemaining), String(summary.earlyStopIteration),
+                String(format: "%.4f", summary.earlyStopTestAccuracy), String(format: "%.4f", summary.earlyStopTrainAccuracy),
+                String(format: "%.4f", summary.finalTestAccuracy), String(format: "%.1f", summary.seconds),
             ]))
+            lines.append(Self.csvLine(trial, summary))
         }
-        let path = csv ?? "runs/train/\(modelSpec.name)-seed\(seed).csv"
-        let text = ([LocalChain.Row.csvHeader] + rows.map(\.csvLine)).joined(separator: "\n") + "\n"
+        let path = csv ?? "runs/train/\(model)-seed\(seed).csv"
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try text.write(to: url, atomically: true, encoding: .utf8)
+        try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
         print("wrote \(path)")
     }
 
-    private func resolvedModel() throws -> (ModelSpec, Preset) {
-        if let preset = Preset.named(model) { return (preset.model, preset) }
-        let parts = model.split(separator: "-")
-        if parts.first == "mlp", parts.count >= 2 {
-            let sizes = parts.dropFirst().compactMap { Int($0) }
-            if sizes.count == parts.count - 1, sizes.allSatisfy({ $0 > 0 }) {
-                // A custom MLP trains with LeNet's protocol unless told otherwise.
-                return (.mlp(hidden: sizes), Preset.lenet300100)
+    static let csvHeader =
+        "trial,level,branch,weights_remaining_percent,early_stop_iteration,early_stop_test_accuracy,"
+        + "min_validation_loss,final_test_accuracy,iterations,seconds,early_stop_train_accuracy,final_train_accuracy"
+
+    /// A CSV line in `csvHeader`'s order, numbers at full precision.
+    static func csvLine(_ trial: PlannedTrial, _ summary: RunSummary) -> String {
+        [trial.id.rawValue, String(trial.level), trial.branch.description, "\(summary.percentRemaining)",
+         String(summary.earlyStopIteration), "\(summary.earlyStopTestAccuracy)", "\(summary.minValidationLoss)",
+         "\(summary.finalTestAccuracy)", String(summary.iterations), "\(summary.seconds)",
+         "\(summary.earlyStopTrainAccuracy)", "\(summary.finalTrainAccuracy)"].joined(separator: ",")
+    }
+
+    // MARK: The options as a one-chain sweep
+
+    /// The one-chain sweep these options describe, planned as `lottery run` plans a sweep
+    /// file: the sweep reader checks it with the same rules, and its trials are the ones
+    /// a sweep file saying the same would have, ids included.
+    func plan() throws -> Plan {
+        let (text, flags) = try sweepText()
+        let sweep: Sweep
+        do {
+            sweep = try Sweep(yaml: text, file: "lottery train")
+        } catch let error as SweepError {
+            let problems = error.diagnostics.map { problem in
+                let flag = flags[problem.location.line] ?? "lottery train"
+                return "\(flag): \(problem.message)" + (problem.suggestion.map { " (\($0))" } ?? "")
+            }
+            throw ValidationError(problems.isEmpty ? error.description : problems.joined(separator: "\n"))
+        }
+        let plan = Plan(sweep)
+        guard plan.chains.count == 1 else { throw ValidationError("the options describe \(plan.chains.count) chains, not one") }
+        return plan
+    }
+
+    /// The sweep file, a line per option given, and which option each line says.
+    func sweepText() throws -> (text: String, flags: [Int: String]) {
+        var lines: [String] = []
+        var flags: [Int: String] = [:]
+        func line(_ text: String, _ flag: String? = nil) {
+            lines.append(text)
+            if let flag { flags[lines.count] = flag }
+        }
+        line("name: train")
+        line("dataset:")
+        line("  name: \(Self.quoted(dataset))", "--dataset")
+        if let data { line("  path: \(Self.quoted(data))", "--data") }
+        line("  validation: \(validationSize)", "--validation-size")
+        line("  normalize: \(normalize.rawValue)", "--normalize")
+        if let hidden = try mlpSizes() {
+            line("model:")
+            line("  preset: lenet-300-100", "--model")
+            line("  hidden: [\(hidden.map(String.init).joined(separator: ", "))]", "--model")
+        } else {
+            line("model: \(Self.quoted(model))", "--model")
+        }
+        line("training:")
+        if let iterations { line("  length: \(iterations)it", "--iterations") }
+        if let batch { line("  batch: \(batch)", "--batch") }
+        if let optimizer { line("  optimizer: \(optimizer.rawValue)", "--optimizer") }
+        if let lr { line("  lr: \(Self.number(lr))", "--lr") }
+        if let evalEvery { line("  eval_every: \(evalEvery)", "--eval-every") }
+        line("  kernels: \(kernels.rawValue)", "--kernels")
+        if global || fcRate != nil || outputRate != nil {
+            line("pruning:")
+            if global { line("  scope: global", "--global") }
+            if fcRate != nil || outputRate != nil {
+                line("  rates:")
+                if let fcRate { line("    fc: \(Self.number(fcRate))", "--fc-rate") }
+                if let outputRate { line("    output: \(Self.number(outputRate))", "--output-rate") }
             }
         }
-        throw ValidationError("unknown model '\(model)': use a preset (\(Preset.all.map(\.name).joined(separator: ", "))) "
-                              + "or mlp-H1-H2-… with positive layer sizes, e.g. mlp-300-100")
+        line("levels: \(levels)", "--levels")
+        if let rewind { line("reset: rewind:\(rewind)", "--rewind") }
+        if !control.isEmpty {
+            let counts = ControlKind.allCases.compactMap { kind -> String? in
+                let count = control.filter { $0 == kind }.count
+                return count == 0 ? nil : "\(kind.rawValue.replacingOccurrences(of: "-", with: "_")): \(count)"
+            }
+            line("controls: {\(counts.joined(separator: ", "))}", "--control")
+        }
+        line("seeds: [\(seed)]", "--seed")
+        return (lines.joined(separator: "\n") + "\n", flags)
+    }
+
+    /// `mlp-H1-H2-…`: the hidden sizes of a custom MLP trained with LeNet's protocol; nil
+    /// for a preset's name, which the sweep reader checks.
+    private func mlpSizes() throws -> [Int]? {
+        let parts = model.split(separator: "-")
+        guard parts.first == "mlp" else { return nil }
+        let sizes = parts.dropFirst().compactMap { Int($0) }
+        guard parts.count >= 2, sizes.count == parts.count - 1, sizes.allSatisfy({ $0 > 0 }) else {
+            throw ValidationError("--model: '\(model)' is not an MLP: write mlp-H1-H2-… with positive layer sizes, "
+                                  + "e.g. mlp-300-100, or a preset (\(Preset.all.map(\.name).joined(separator: ", ")))")
+        }
+        return sizes
+    }
+
+    /// A YAML double-quoted scalar: any text reads back as itself.
+    private static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    /// A number as YAML reads it back exactly (`1e-05` is a string to YAML 1.1).
+    private static func number(_ value: Double) -> String {
+        var text = "\(value)"
+        if text.contains("e"), !text.contains(".") { text = text.replacingOccurrences(of: "e", with: ".0e") }
+        return text
     }
 }
 

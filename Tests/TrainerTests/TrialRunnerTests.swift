@@ -152,17 +152,31 @@ struct TrialRunnerTests {
         }
     }
 
-    @Test func localChainTrainsEveryLevelAndControl() throws {
+    /// A plan run in this process: every trial in order, each from its parent's outcome,
+    /// with the results a trial gets when its inputs are handed over by hand.
+    @Test func aLocalRunTrainsEveryTrialOfItsPlanFromItsParent() throws {
         let dataset = try syntheticDataset()
-        let chain = LocalChain(model: .mlp(hidden: [16, 12]), data: DataSpec(dataset: "synthetic"),
-                               training: tinyTraining(iterations: 20), pruning: pruning, levels: 2, seed: 1,
-                               controls: [.reinit, .randomPrune])
-        let rows = try chain.run(dataset: dataset)
-        #expect(rows.map(\.level) == [0, 1, 1, 1, 2, 2, 2])
-        #expect(rows.map(\.branch) == ["ticket", "ticket", "reinit", "random-prune", "ticket", "reinit", "random-prune"])
-        #expect(rows[1].summary.percentRemaining < 100)
-        #expect(rows[4].summary.percentRemaining < rows[1].summary.percentRemaining)
-        #expect(rows[2].summary.percentRemaining == rows[1].summary.percentRemaining)
-        #expect(rows[0].csvLine.hasPrefix("0,ticket,100.0,"))
+        let plan = Plan(try Sweep(yaml: """
+            name: local
+            dataset: fashion-mnist
+            model: {preset: lenet-300-100, hidden: [16, 12]}
+            training: {length: 20it, batch: 20, eval_every: 10}
+            levels: 2
+            controls: {reinit: 1, random_prune: 1}
+            seeds: [1]
+            """, file: "local.yaml"))
+        var trained: [(trial: PlannedTrial, outcome: TrialOutcome)] = []
+        try LocalRun(plan: plan).run(dataset: dataset) { trained.append(($0, $1)) }
+        #expect(trained.map(\.trial.id) == plan.trials.map(\.id))
+        #expect(trained.map(\.trial.level) == [0, 1, 1, 1, 2, 2, 2])
+        #expect(trained.map(\.trial.branch.description)
+                == ["dense", "ticket", "reinit#0", "random-prune#0", "ticket", "reinit#0", "random-prune#0"])
+        #expect(trained[4].outcome.summary.percentRemaining < trained[1].outcome.summary.percentRemaining)
+        #expect(trained[2].outcome.summary.percentRemaining == trained[1].outcome.summary.percentRemaining)
+        // Level 2's ticket by hand, from level 1's outcome: the same numbers.
+        let byHand = try TrialRunner.run(trained[4].trial.recipe, inputs: TrialInputs(
+            parentMask: trained[1].outcome.mask, parentWeights: trained[1].outcome.finalWeights), dataset: dataset)
+        #expect(byHand.summary.finalTestAccuracy == trained[4].outcome.summary.finalTestAccuracy)
+        #expect(byHand.finalWeights == trained[4].outcome.finalWeights)
     }
 }
