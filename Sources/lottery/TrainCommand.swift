@@ -6,7 +6,7 @@ import Trainer
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train one iterative-pruning chain on this machine and print a row per level.",
+        abstract: "Train one iterative-pruning chain on this machine and print a row per trial.",
         discussion: """
             Levels 0 through --levels train in order: level 0 is the dense network from θ0; each \
             later level prunes the previous level's trained weights by magnitude and resets the \

@@ -48,30 +48,67 @@ import Testing
         return bytes
     }
 
-    /// Seconds of work: on a thread of its own, not one of the pool's.
+    /// Each mutated file gives a sweep or a `SweepError`, never a crash or a hang, and
+    /// each outcome holds up: a rejection names at least one place in the file and says
+    /// what is wrong there; an accepted file plans the same trials when read again, each
+    /// id the hash of its recipe and parent, parents first. Seconds of work: on a thread
+    /// of its own, not one of the pool's.
     @Test func mutatedSweepFilesNeverCrashTheReader() async throws {
         let corpus = try Self.corpus()
         try #require(corpus.count >= 5)
-        let (accepted, rejected) = try await onOwnThread { () throws -> (Int, Int) in
+        let (accepted, rejected, problems) = try await onOwnThread { () throws -> (Int, Int, [String]) in
             var generator = SeededRandom(seed: 20261130)
             var accepted = 0
             var rejected = 0
+            var problems: [String] = []
             for round in 0..<3_000 {
                 let input = self.mutate(corpus[round % corpus.count], with: &generator)
                 // Bytes that are not UTF-8 are read the way a file would be: repaired.
                 let text = String(decoding: input, as: UTF8.self)
+                let file = "fuzz-\(round).yaml"
                 do {
-                    let sweep = try Sweep(yaml: text, file: "fuzz-\(round).yaml")
-                    _ = Plan(sweep).summary
+                    let plan = Plan(try Sweep(yaml: text, file: file))
                     accepted += 1
-                } catch is SweepError {
+                    problems += Self.problems(of: plan, readAgainFrom: text, file: file)
+                } catch let error as SweepError {
                     rejected += 1
+                    problems += Self.problems(of: error, in: text, file: file)
                 }
             }
-            return (accepted, rejected)
+            return (accepted, rejected, problems)
         }
-        #expect(accepted + rejected == 3_000)
-        #expect(rejected > 0)
+        #expect(problems.isEmpty, "\(problems.count) problems, first: \(problems.prefix(5))")
+        #expect(accepted > 0 && rejected > 0, "accepted \(accepted), rejected \(rejected)")
+    }
+
+    private static func problems(of error: SweepError, in text: String, file: String) -> [String] {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+        guard !error.diagnostics.isEmpty else { return ["\(file): rejected without a diagnostic: \(error)"] }
+        return error.diagnostics.compactMap { problem in
+            let place = problem.location
+            guard place.file == file, (1...lines + 1).contains(place.line), place.column >= 1,
+                  !problem.message.isEmpty else {
+                return "\(file): a diagnostic at \(place) of a \(lines)-line file: \(problem)"
+            }
+            return nil
+        }
+    }
+
+    private static func problems(of plan: Plan, readAgainFrom text: String, file: String) -> [String] {
+        guard let again = try? Plan(Sweep(yaml: text, file: file)), again.trials.map(\.id) == plan.trials.map(\.id) else {
+            return ["\(file): read again, it plans other trials"]
+        }
+        var seen: Set<TrialID> = []
+        for trial in plan.trials {
+            guard trial.id == TrialID(recipe: trial.recipe, parent: trial.parent) else {
+                return ["\(file): trial \(trial.id) is not the hash of its recipe and parent"]
+            }
+            guard trial.parent.map(seen.contains) ?? true else {
+                return ["\(file): trial \(trial.id) comes before its parent"]
+            }
+            seen.insert(trial.id)
+        }
+        return []
     }
 }
 
