@@ -35,15 +35,15 @@ import Wire
                        bind: ["tcp://127.0.0.1:*"]),
         ])
         let endpoint = try #require(coordinator.endpoints[workers])
-        func client(_ name: String, _ keys: CurveKeyPair) throws -> SocketThread {
+        func client(_ name: String, _ keys: CurveKeyPair, monitor: ConnectionEvents = []) throws -> SocketThread {
             try SocketThread(context: context, sockets: [
                 SocketSpec("up", .dealer, options: [
                     .routingID(name), .curveServerKey(server.publicKey),
                     .curvePublicKey(keys.publicKey), .curveSecretKey(keys.secretKey),
-                ], connect: [endpoint]),
+                ], connect: [endpoint], monitor: monitor),
             ])
         }
-        let bad = try client("stranger", stranger)
+        let bad = try client("stranger", stranger, monitor: .handshakes)
         let good = try client("trusted", trusted)
         let guardTask = watchdog([coordinator, bad, good])
         defer { guardTask.cancel() }
@@ -54,8 +54,13 @@ import Wire
         let (_, first) = try #require(await events.nextMessage())
         #expect(first[0] == Array("trusted".utf8))
 
-        // Give the stranger's handshake time to have failed, then check nothing came of it.
-        try await Task.sleep(for: .milliseconds(300))
+        // Once the stranger has seen its handshake refused, nothing of it has come through.
+        var strangerEvents = EventReader(bad)
+        var refusal: ConnectionEvent?
+        while refusal == nil, let event = await strangerEvents.next() {
+            if case .connection("up", let connection) = event { refusal = connection }
+        }
+        #expect(refusal == .authenticationFailed(endpoint: endpoint, status: 400))
         good.send(try WireMessage.bye.frames(), on: "up")
         let (_, second) = try #require(await events.nextMessage())
         #expect(second[0] == Array("trusted".utf8))
