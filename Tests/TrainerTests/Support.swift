@@ -1,5 +1,6 @@
 import Foundation
 import SweepPlan
+import Testing
 @testable import Trainer
 
 /// Small in-memory datasets for fast tests: `classes` classes, each a noisy
@@ -48,3 +49,12 @@ let tinyResidualModel = ModelSpec(name: "tiny-resnet", layers: [
 
 /// The folder of Fashion-MNIST that `scripts/install-deps` installs.
 let fashionMNISTFolder = "/usr/share/datasets/fashion-mnist"
+
+extension Trait where Self == ConditionTrait {
+    /// For tests that train on the real Fashion-MNIST: skipped, saying why, where it is
+    /// not installed.
+    static var needsFashionMNIST: Self {
+        .enabled(if: FileManager.default.fileExists(atPath: fashionMNISTFolder),
+                 "Fashion-MNIST is not in \(fashionMNISTFolder): scripts/install-deps installs it")
+    }
+}

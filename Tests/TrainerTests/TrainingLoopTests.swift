@@ -115,7 +115,7 @@ struct TrainingLoopTests {
     /// Real data: the paper's Conv-2 with its own protocol (Adam 2e-4, batch 60) on
     /// a slice of Fashion-MNIST, 80 iterations: far above the 10% of chance.
     /// Trains on a thread of its own, not one of the two the async tests share.
-    @Test func convTwoLearnsFashionMNIST() async throws {
+    @Test(.needsFashionMNIST) func convTwoLearnsFashionMNIST() async throws {
         let spec = DataSpec(dataset: "fashion-mnist", path: fashionMNISTFolder)
         let dataset = try fashionMNISTSlice(train: 3_000, test: 500, validation: 500)
         var training = Preset.conv2.training
@@ -133,7 +133,7 @@ struct TrainingLoopTests {
     /// 0.9 at lr 0.1, weight decay 1e-4, batch normalization in every layer) on a
     /// slice of Fashion-MNIST: single-channel 28×28 images, which its stages take to
     /// 14×14 and 7×7. 100 iterations at batch 24 instead of 128, to keep it short.
-    @Test func resnetEighteenLearnsFashionMNIST() async throws {
+    @Test(.needsFashionMNIST) func resnetEighteenLearnsFashionMNIST() async throws {
         let spec = DataSpec(dataset: "fashion-mnist", path: fashionMNISTFolder)
         let dataset = try fashionMNISTSlice(train: 3_400, test: 400, validation: 400)
         var training = Preset.resnet18.training
@@ -165,7 +165,7 @@ struct TrainingLoopTests {
 
     /// Real data: LeNet-300-100 on Fashion-MNIST for 300 iterations gets far above
     /// the 10% of chance (it reaches about 80%).
-    @Test func learnsFashionMNIST() throws {
+    @Test(.needsFashionMNIST) func learnsFashionMNIST() throws {
         let spec = DataSpec(dataset: "fashion-mnist", path: fashionMNISTFolder)
         let dataset = try DatasetCache.shared.dataset(for: spec)
         #expect(dataset.trainIndices.count == 55_000)
