@@ -22,12 +22,13 @@ final class TrialThread: Sendable {
 
     func stop() { stopFlag.store(true, ordering: .relaxed) }
 
-    func start(dataFolders: [String: String], inputs: [ArtifactRole: Artifact],
+    /// `threads`: the trial's training threads (its convolutions' lanes).
+    func start(dataFolders: [String: String], threads: Int, inputs: [ArtifactRole: Artifact],
                report: @escaping @Sendable (Report) -> Void) {
         let thread = Thread { [self] in
             let lease = assignment.lease
             do {
-                let result = try run(dataFolders: dataFolders, inputs: inputs) { points in
+                let result = try run(dataFolders: dataFolders, threads: threads, inputs: inputs) { points in
                     report(.evaluations(lease: lease, points))
                 }
                 report(.finished(lease: lease, result))
@@ -43,7 +44,7 @@ final class TrialThread: Sendable {
         thread.start()
     }
 
-    private func run(dataFolders: [String: String], inputs: [ArtifactRole: Artifact],
+    private func run(dataFolders: [String: String], threads: Int, inputs: [ArtifactRole: Artifact],
                      onEvaluation: ([Evaluation]) -> Void) throws -> WireMessage.TrialResult {
         var recipe = assignment.recipe
         if let folder = dataFolders[recipe.data.dataset] { recipe.data.path = folder }
@@ -53,7 +54,7 @@ final class TrialThread: Sendable {
             parentMask: try inputs[.parentMask].map { try ArtifactCoding.mask($0, layout: layout) },
             parentWeights: try inputs[.parentWeights].map { try ArtifactCoding.weights($0, layout: layout) },
             rewindWeights: try inputs[.rewindWeights].map { try ArtifactCoding.weights($0, layout: layout) })
-        let outcome = try TrialRunner.run(recipe, inputs: trialInputs, dataset: dataset,
+        let outcome = try TrialRunner.run(recipe, inputs: trialInputs, dataset: dataset, threads: threads,
                                           shouldStop: { stopFlag.load(ordering: .relaxed) },
                                           onEvaluation: onEvaluation)
         var artifacts: [ArtifactRole: Artifact] = [

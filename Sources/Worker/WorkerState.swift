@@ -218,7 +218,8 @@ struct WorkerState {
         let thread = TrialThread(assignment: assignment)
         running[assignment.lease] = thread
         logger.info("training \(assignment.trial) (attempt \(assignment.attempt))")
-        thread.start(dataFolders: configuration.dataFolders, inputs: inputs, report: report)
+        thread.start(dataFolders: configuration.dataFolders, threads: configuration.threads, inputs: inputs,
+                     report: report)
     }
 
     private mutating func fail(_ assignment: WireMessage.Assignment, error: String, send: (WireMessage) -> Void) {

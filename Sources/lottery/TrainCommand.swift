@@ -96,7 +96,7 @@ struct TrainCommand: ParsableCommand {
                                         "train acc @ES", "final test acc", "seconds"], minimumWidth: 12)
         print(table.header)
         var lines = [Self.csvHeader]
-        try LocalRun(plan: plan).run(dataset: loaded) { trial, outcome in
+        try LocalRun(plan: plan).run(dataset: loaded, threads: threads) { trial, outcome in
             let summary = outcome.summary
             print(table.line([
                 trial.id.rawValue, String(trial.level), trial.branch.description,

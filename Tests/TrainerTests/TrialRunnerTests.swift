@@ -1,4 +1,5 @@
 import SweepPlan
+import TestSupport
 import Testing
 @testable import Trainer
 
@@ -150,6 +151,42 @@ struct TrialRunnerTests {
         } catch {
             #expect(String(describing: error).contains("the parent's mask"))
         }
+    }
+
+    /// A trial's lanes are its own: two trials of two threads each training at once on
+    /// two threads (a worker's two slots) give the bits each gives alone, while a trial
+    /// beside them trains with one lane and another model. (Lanes do change a
+    /// convolution's sums: the same trial on one thread ends elsewhere.)
+    @Test func concurrentTrialsSplitTheirBatchesAsTheyWouldAlone() async throws {
+        let dataset = try syntheticDataset(side: 8)
+        // The second convolution has the 16 input channels Winograd (and its lanes) needs.
+        let model = ModelSpec(name: "conv", layers: [.conv3x3(channels: 16), .conv3x3(channels: 16), .maxPool2x2,
+                                                     .dense(units: 12)])
+        // 8×8 planes are 16 Winograd tiles an example, so a batch of 128 is 4 chunks of 32:
+        // two lanes sum ∂W as (c0 + c1) + (c2 + c3), one lane as ((c0 + c1) + c2) + c3.
+        let recipe = tinyRecipe(training: tinyTraining(iterations: 12, batch: 128), model: model)
+        let alone = try TrialRunner.run(recipe, inputs: TrialInputs(), dataset: dataset, threads: 2)
+        let oneLane = try TrialRunner.run(recipe, inputs: TrialInputs(), dataset: dataset, threads: 1)
+        let lanesMatter = oneLane.finalWeights != alone.finalWeights
+        #expect(lanesMatter, "lanes must matter to this model for the test to mean anything")
+        let other = tinyRecipe(seed: 3, training: tinyTraining(iterations: 40, batch: 40))
+        let outcomes = try await withThrowingTaskGroup(of: Weights?.self) { group in
+            for index in 0..<3 {
+                group.addTask {
+                    try await onOwnThread { () throws -> Weights? in
+                        guard index < 2 else {
+                            _ = try TrialRunner.run(other, inputs: TrialInputs(), dataset: dataset, threads: 1)
+                            return nil
+                        }
+                        return try TrialRunner.run(recipe, inputs: TrialInputs(), dataset: dataset, threads: 2).finalWeights
+                    }
+                }
+            }
+            return try await group.reduce(into: [Weights]()) { if let weights = $1 { $0.append(weights) } }
+        }
+        #expect(outcomes.count == 2)
+        let asAlone = outcomes.map { $0 == alone.finalWeights }
+        #expect(asAlone == [true, true])
     }
 
     /// A plan run in this process: every trial in order, each from its parent's outcome,

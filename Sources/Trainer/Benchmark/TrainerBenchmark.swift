@@ -31,8 +31,17 @@ public struct TrainerBenchmark {
     /// Samples per second over `steps` training steps after `warmup` untimed ones,
     /// each prunable layer kept at its kind's density (random positions), with
     /// `kernels` chosen as a trial would choose them.
+    /// Convolutions split batches into as many lanes as OpenBLAS has threads, as on a
+    /// worker with that many threads per trial.
     public func trainingThroughput(steps: Int, warmup: Int, densities: (LayerKind) -> Double,
                                    kernels: KernelChoice) throws -> Double {
+        try Lanes.with(BLAS.threads) {
+            try measureTraining(steps: steps, warmup: warmup, densities: densities, kernels: kernels)
+        }
+    }
+
+    private func measureTraining(steps: Int, warmup: Int, densities: (LayerKind) -> Double,
+                                 kernels: KernelChoice) throws -> Double {
         let savedFloatControl = lottery_flush_denormals_saving()
         defer { lottery_restore_float_control(savedFloatControl) }
         let network = try makeNetwork(capacity: training.batchSize, densities: densities, kernels: kernels)
@@ -77,6 +86,11 @@ public struct TrainerBenchmark {
     /// over the dataset's test examples `passes` times.
     public func evaluationThroughput(passes: Int, densities: (LayerKind) -> Double = { _ in 1 },
                                      kernels: KernelChoice = .dense) throws -> Double {
+        try Lanes.with(BLAS.threads) { try measureEvaluation(passes: passes, densities: densities, kernels: kernels) }
+    }
+
+    private func measureEvaluation(passes: Int, densities: (LayerKind) -> Double,
+                                   kernels: KernelChoice) throws -> Double {
         let savedFloatControl = lottery_flush_denormals_saving()
         defer { lottery_restore_float_control(savedFloatControl) }
         let capacity = Network.capacity(model: model, inputShape: dataset.info.inputShape,

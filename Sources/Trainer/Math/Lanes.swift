@@ -1,17 +1,42 @@
 import CFloatControl
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Data parallelism inside one training step: a layer splits its examples into
 /// lanes that run at once, one per training thread. Only convolutions do: their
 /// products are too small for OpenBLAS to split well (two OpenBLAS threads ran
 /// Conv-2 no faster than one), while two lanes of one-thread products do.
-enum Lanes {
-    /// Lanes a layer may use: the process's training threads (`BLAS.threads`).
-    static var count: Int { BLAS.threads }
+public enum Lanes {
+    /// Lanes a layer may use: the training threads of the trial this thread trains
+    /// (`Lanes.with`), 1 outside one. Kept per thread, not read from OpenBLAS's
+    /// process-wide setting: a trial running beside another (a worker's slots) must
+    /// split its batches the same way whatever the other does, or its sums would be
+    /// added in another order.
+    static var count: Int {
+        max(1, Int(bitPattern: pthread_getspecific(countKey)))
+    }
+
+    /// Runs `body` with `count` lanes for every layer it trains on this thread.
+    public static func with<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
+        let saved = pthread_getspecific(countKey)
+        pthread_setspecific(countKey, UnsafeRawPointer(bitPattern: max(1, count)))
+        defer { pthread_setspecific(countKey, saved) }
+        return try body()
+    }
+
+    private static let countKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
 
     /// Runs `body(lane)` for lanes 0..<count at once and returns when all are done.
-    /// Inside, OpenBLAS uses one thread per call, and subnormals are flushed to
-    /// zero as in the training thread.
+    /// Inside, OpenBLAS uses one thread per call (its setting is process-wide, so a
+    /// trial beside this one may run a product on fewer threads meanwhile: slower, the
+    /// same numbers, as OpenBLAS splits a product by rows and columns, never along
+    /// the sums), and subnormals are flushed to zero as in the training thread.
     static func run(_ count: Int, _ body: (Int) -> Void) {
         guard count > 1 else {
             body(0)

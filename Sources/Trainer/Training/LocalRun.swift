@@ -13,7 +13,8 @@ public struct LocalRun {
 
     /// Trains every trial in plan order; `onTrial` sees each as soon as it is trained.
     /// An outcome is kept only while a later trial still starts from it.
-    public func run(dataset: Dataset, onTrial: (PlannedTrial, TrialOutcome) -> Void = { _, _ in }) throws {
+    public func run(dataset: Dataset, threads: Int = 1,
+                    onTrial: (PlannedTrial, TrialOutcome) -> Void = { _, _ in }) throws {
         func sources(_ trial: PlannedTrial) -> [TrialID] { [trial.parent, trial.rewindSource].compactMap { $0 } }
         var uses: [TrialID: Int] = [:]
         for trial in plan.trials {
@@ -24,7 +25,7 @@ public struct LocalRun {
             let parent = trial.parent.flatMap { kept[$0] }
             let inputs = TrialInputs(parentMask: parent?.mask, parentWeights: parent?.finalWeights,
                                      rewindWeights: trial.rewindSource.flatMap { kept[$0]?.keptWeights })
-            let outcome = try TrialRunner.run(trial.recipe, inputs: inputs, dataset: dataset)
+            let outcome = try TrialRunner.run(trial.recipe, inputs: inputs, dataset: dataset, threads: threads)
             onTrial(trial, outcome)
             for source in sources(trial) {
                 uses[source, default: 1] -= 1

@@ -31,9 +31,18 @@ public struct TrialOutcome: Sendable {
 /// Executes trial recipes: builds the network, sets its mask and starting
 /// weights as the recipe says, and trains.
 public enum TrialRunner {
-    public static func run(_ recipe: TrialRecipe, inputs: TrialInputs, dataset: Dataset,
+    /// `threads`: the lanes its convolutions split a batch into (`Lanes`), for this
+    /// trial alone whatever else the process trains at the same time.
+    public static func run(_ recipe: TrialRecipe, inputs: TrialInputs, dataset: Dataset, threads: Int = 1,
                            shouldStop: () -> Bool = { false },
                            onEvaluation: ([Evaluation]) -> Void = { _ in }) throws -> TrialOutcome {
+        try Lanes.with(threads) {
+            try train(recipe, inputs: inputs, dataset: dataset, shouldStop: shouldStop, onEvaluation: onEvaluation)
+        }
+    }
+
+    private static func train(_ recipe: TrialRecipe, inputs: TrialInputs, dataset: Dataset,
+                              shouldStop: () -> Bool, onEvaluation: ([Evaluation]) -> Void) throws -> TrialOutcome {
         let (network, mask) = try prepare(recipe, inputs: inputs, dataset: dataset)
         let loop = TrainingLoop(network: network, dataset: dataset, training: recipe.training, seed: recipe.seed)
         let outcome = try loop.run(keepWeightsAt: recipe.keepWeightsAt, shouldStop: shouldStop,
