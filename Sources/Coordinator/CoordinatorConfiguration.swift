@@ -21,11 +21,14 @@ public struct CoordinatorConfiguration: Sendable {
     /// CURVE on the ROUTER: traffic is encrypted, and only workers whose public keys
     /// are authorized get in. Nil: plain TCP, anyone who can reach the port is a worker.
     public var curve: CurveServerKeys?
+    /// Progress as one live status line (for a terminal), instead of a log line per
+    /// finished trial and a summary every 30 seconds.
+    public var liveStatus: Bool
 
     public init(endpoint: String, runFolder: String, scheduler: Scheduler.Configuration = .init(),
                 heartbeat: Duration = .seconds(1), deadAfter: Duration = .seconds(5),
                 commitInterval: Duration = .milliseconds(5), shutDownWorkersAtEnd: Bool = true,
-                retryFailed: Bool = true, curve: CurveServerKeys? = nil) {
+                retryFailed: Bool = true, curve: CurveServerKeys? = nil, liveStatus: Bool = false) {
         self.endpoint = endpoint
         self.runFolder = runFolder
         self.scheduler = scheduler
@@ -35,6 +38,7 @@ public struct CoordinatorConfiguration: Sendable {
         self.shutDownWorkersAtEnd = shutDownWorkersAtEnd
         self.retryFailed = retryFailed
         self.curve = curve
+        self.liveStatus = liveStatus
     }
 }
 

@@ -79,7 +79,7 @@ public final class CoordinatorService: @unchecked Sendable {
         expectedFingerprints = fingerprints
         (inputs, continuation) = AsyncStream<Input>.makeStream()
         scheduler = Scheduler(trials: [], configuration: configuration.scheduler)
-        progress = Progress(total: self.plan.trials.count, logger: logger)
+        progress = Progress(total: self.plan.trials.count, logger: logger, live: configuration.liveStatus)
         for trial in self.plan.trials { trials[trial.id] = trial }
     }
 

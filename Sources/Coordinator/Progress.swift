@@ -9,7 +9,7 @@ final class Progress: @unchecked Sendable {
     // @unchecked: used only by the coordinator's task.
     private let total: Int
     private let logger: Logger
-    private let live = isatty(STDERR_FILENO) == 1
+    private let live: Bool
     private let started = ContinuousClock.now
     private var doneAtStart = 0
     private var doneNow = 0
@@ -22,9 +22,10 @@ final class Progress: @unchecked Sendable {
     private var denseAccuracy: [TrialID: Double] = [:]
     private var best: (percent: Double, accuracy: Double)?
 
-    init(total: Int, logger: Logger) {
+    init(total: Int, logger: Logger, live: Bool) {
         self.total = total
         self.logger = logger
+        self.live = live
     }
 
     func start(done: Int, records: [TrialRecord], plan: Plan) {

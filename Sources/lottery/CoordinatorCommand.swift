@@ -110,7 +110,9 @@ struct CoordinatorOptions: ParsableArguments {
         CoordinatorConfiguration(
             endpoint: endpoint, runFolder: runs + "/" + sweepName,
             scheduler: .init(maxAttempts: maxAttempts, quarantineAfter: quarantineAfter),
-            deadAfter: .milliseconds(Int64(deadAfter * 1000)))
+            deadAfter: .milliseconds(Int64(deadAfter * 1000)),
+            // On a terminal, one live status line; in a log file, lines to read later.
+            liveStatus: isatty(STDERR_FILENO) == 1)
     }
 }
 

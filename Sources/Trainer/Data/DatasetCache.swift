@@ -7,6 +7,9 @@ public final class DatasetCache: Sendable {
     public static let shared = DatasetCache()
 
     private let loaded = Mutex<[DataSpec: Dataset]>([:])
+    /// Held while a dataset is made: two trials asking for one at once (a worker's
+    /// slots at start) read its files once, the second waiting for the first.
+    private let making = Mutex<Void>(())
 
     public init() {}
 
@@ -15,6 +18,11 @@ public final class DatasetCache: Sendable {
         var spec = requested
         if spec.path == nil { spec.path = DatasetInfo.named(spec.dataset)?.defaultPath }
         if let dataset = loaded.withLock({ $0[spec] }) { return dataset }
+        return try making.withLock { _ in try make(spec) }
+    }
+
+    private func make(_ spec: DataSpec) throws -> Dataset {
+        if let dataset = loaded.withLock({ $0[spec] }) { return dataset }  // made while this one waited
         // Another split of files already read shares their bytes.
         let sameFiles = loaded.withLock { cache in
             cache.first { $0.key.dataset == spec.dataset && $0.key.path == spec.path }?.value
