@@ -31,7 +31,7 @@ struct JournalBench: ParsableCommand {
     var pendingChains = 10
 
     @Option(help: "A folder that does not exist yet, for the sweep file, the journal and the report.")
-    var out: String
+    var out = ""
 
     @Flag(inversion: .prefixedNo, help: "Time status, report and resume on the journal once written.")
     var measure = true
@@ -39,7 +39,14 @@ struct JournalBench: ParsableCommand {
     @Option(help: "Runs of each measurement; the median is printed.")
     var repeats = 3
 
+    @Option(help: "Measure on an existing journal written by this command (its --out folder) instead of writing one.")
+    var reuse: String?
+
+    @Option(help: "The lottery executable measured (default: this one), to compare builds on the same journal.")
+    var executable = "/proc/self/exe"
+
     func validate() throws {
+        guard reuse == nil else { return }
         guard !FileManager.default.fileExists(atPath: out) else {
             throw ValidationError("--out \(out): exists already; give a new folder (the journal is big: put it where there is room)")
         }
@@ -51,9 +58,15 @@ struct JournalBench: ParsableCommand {
         }
     }
 
-    private var runFolder: String { out + "/runs/bench-journal" }
+    private var folder: String { reuse ?? out }
+    private var runFolder: String { folder + "/runs/bench-journal" }
 
     func run() throws {
+        if reuse != nil {
+            try measureAll()
+            return
+        }
+        guard !out.isEmpty else { throw ValidationError("--out: the folder to write the journal in") }
         let synthetic = try SyntheticJournal(trials: trials, points: points, pendingChains: pendingChains)
         try FileManager.default.createDirectory(atPath: runFolder, withIntermediateDirectories: true)
         let sweepFile = out + "/bench-journal.yaml"
@@ -77,12 +90,16 @@ struct JournalBench: ParsableCommand {
               + String(format: "%.0f MB, %.1f bytes per metric point", Double(bytes) / 1e6,
                        Double(bytes) / Double(max(1, written.metricPoints))))
         guard measure else { return }
+        try measureAll()
+    }
 
+    private func measureAll() throws {
+        let sweepFile = folder + "/bench-journal.yaml"
         print("")
         print("medians of \(repeats) runs, each in a process of its own:")
-        let status = try median { try ChildRun.time(["status", runFolder]) }
+        let status = try median { try ChildRun.time(executable, ["status", runFolder]) }
         print("  lottery status:  " + status.description)
-        let report = try median { try ChildRun.time(["report", runFolder, "--out", out + "/report"]) }
+        let report = try median { try ChildRun.time(executable, ["report", runFolder, "--out", folder + "/report"]) }
         print("  lottery report:  " + report.description)
         let resume = try median { try timeResume(sweepFile: sweepFile) }
         print("  coordinator restarted, until its first assignment: " + resume.description)
@@ -114,7 +131,7 @@ struct JournalBench: ParsableCommand {
         configuration.prefix = "resume"
         configuration.trainingTime = .seconds(3600)
         let crowd = try WorkerCrowd(configuration, answer: SimulatedResult.mlp(inputs: 784, hidden: [300, 100], classes: 10))
-        let child = try ChildRun(["coordinator", sweepFile, "--bind", endpoint, "--runs", out + "/runs",
+        let child = try ChildRun(executable, ["coordinator", sweepFile, "--bind", endpoint, "--runs", folder + "/runs",
                                   "--log-level", "error", "--no-report"])
         let started = ContinuousClock.now
         crowd.start()
@@ -146,8 +163,7 @@ private final class ChildRun {
     let started = ContinuousClock.now
     private var finished: Figures?
 
-    init(_ arguments: [String]) throws {
-        let executable = "/proc/self/exe"
+    init(_ executable: String, _ arguments: [String]) throws {
         let argv = ([CommandLine.arguments[0]] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var actions = posix_spawn_file_actions_t()
@@ -161,8 +177,8 @@ private final class ChildRun {
     }
 
     /// Runs `lottery ARGUMENTS` to its end.
-    static func time(_ arguments: [String]) throws -> Figures {
-        let child = try ChildRun(arguments)
+    static func time(_ executable: String, _ arguments: [String]) throws -> Figures {
+        let child = try ChildRun(executable, arguments)
         let figures = child.wait()
         guard child.status == 0 else { throw ValidationError("lottery \(arguments.joined(separator: " ")) failed") }
         return figures
