@@ -10,16 +10,27 @@ struct MetricsTable: CSVTable {
     var header: [String] { ["trial", "attempt", "iteration", "split", "metric", "value"] }
 
     /// The same lines as `forEachRow` gives, built directly: ids are hexadecimal, splits and
-    /// metrics plain words and values numbers, so no field needs quoting. (A paper-sized
-    /// sweep's 1.5 million rows: 0.4 s instead of 5.5 s in a debug build.)
+    /// metrics plain words and values numbers, so no field needs quoting. Each line is built
+    /// in one reused string, so a row costs no allocation but its number's text. (A
+    /// paper-sized sweep's 1.5 million rows: 0.4 s instead of 5.5 s in a debug build.)
     func forEachLine(_ body: (String) throws -> Void) throws {
+        var line = ""
+        line.reserveCapacity(128)
         for record in results.trials {
             guard let attempt = results.metricAttempts[record.id] else { continue }
             let prefix = record.id.rawValue + "," + String(attempt) + ","
             try results.forEachEvaluation(of: record.id) { point in
-                let stem = prefix + String(point.iteration) + "," + point.split.rawValue
-                try body(stem + ",loss," + (CSV.number(point.loss) ?? "") + "\n")
-                try body(stem + ",accuracy," + (CSV.number(point.accuracy) ?? "") + "\n")
+                for (metric, value) in [(",loss,", point.loss), (",accuracy,", point.accuracy)] {
+                    line.removeAll(keepingCapacity: true)
+                    line += prefix
+                    line += String(point.iteration)
+                    line += ","
+                    line += point.split.rawValue
+                    line += metric
+                    if let number = CSV.number(value) { line += number }
+                    line += "\n"
+                    try body(line)
+                }
             }
         }
     }
