@@ -12,9 +12,9 @@ extension Journal {
                                      [.text(trial.rawValue), .integer(Int64(finished))]) { _ in true }
             return found.isEmpty ? nil : finished
         }
-        return try db.query("SELECT MAX(attempt) FROM metrics WHERE trial_id = ?", [.text(trial.rawValue)]) {
-            $0.optionalInt(0)
-        }.first ?? nil
+        // Not MAX(attempt), which reads every point of the trial: one step back in the key.
+        return try db.query("SELECT attempt FROM metrics WHERE trial_id = ? ORDER BY attempt DESC LIMIT 1",
+                            [.text(trial.rawValue)]) { $0.int(0) }.first
     }
 
     /// Calls `body` with each point of one attempt of a trial, in iteration order and, within
