@@ -42,8 +42,9 @@ public struct SyntheticJournal: Sendable {
     public init(trials: Int, points: Int, pendingChains: Int = 0) throws {
         guard trials > 0, trials % Self.trialsPerChain == 0 else { try self.init(trials: trials, evaluations: 1); return }
         let finished = trials - pendingChains * Self.trialsPerChain
-        guard finished > 0 else {
-            throw Error("--pending-chains \(pendingChains): no trial would finish to stream the points")
+        guard pendingChains >= 0, finished > 0 else {
+            throw Error("--pending-chains \(pendingChains): the sweep has \(trials / Self.trialsPerChain) chains, and at least "
+                        + "one must finish to stream the points")
         }
         guard points >= 3 * finished else {
             throw Error("--points \(points): at least 3 per finished trial (\(3 * finished)), one evaluation of each split")

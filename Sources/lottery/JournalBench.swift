@@ -46,11 +46,18 @@ struct JournalBench: ParsableCommand {
     var executable = "/proc/self/exe"
 
     func validate() throws {
-        guard reuse == nil else { return }
+        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        if let reuse {
+            for file in ["/bench-journal.yaml", "/runs/bench-journal/sweep.sqlite"]
+            where !FileManager.default.fileExists(atPath: reuse + file) {
+                throw ValidationError("--reuse \(reuse): no \(reuse + file); give a folder this command wrote with --out")
+            }
+            return
+        }
+        guard !out.isEmpty else { throw ValidationError("--out: give a new folder for the sweep file, the journal and the report") }
         guard !FileManager.default.fileExists(atPath: out) else {
             throw ValidationError("--out \(out): exists already; give a new folder (the journal is big: put it where there is room)")
         }
-        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
         do {
             _ = try SyntheticJournal(trials: trials, points: points, pendingChains: pendingChains)
         } catch {
@@ -66,7 +73,6 @@ struct JournalBench: ParsableCommand {
             try measureAll()
             return
         }
-        guard !out.isEmpty else { throw ValidationError("--out: the folder to write the journal in") }
         let synthetic = try SyntheticJournal(trials: trials, points: points, pendingChains: pendingChains)
         try FileManager.default.createDirectory(atPath: runFolder, withIntermediateDirectories: true)
         let sweepFile = out + "/bench-journal.yaml"
