@@ -4,7 +4,12 @@
 enum Schema {
     /// 2: `trials` gained the training-sample accuracy columns (`addedColumns`).
     /// 3: `trials.lease`, the id of the last attempt's lease.
-    static let version = 3
+    /// 4: `trials.summary` a BLOB (`SummaryCoding`) instead of JSON; the `metric-points`
+    ///    counter (so `lottery status` need not count millions of rows); `events_by_kind`.
+    static let version = 4
+
+    /// The counter of stored metric points (in `counters`), kept since version 4.
+    static let metricPointsCounter = "metric-points"
 
     static let create = """
         CREATE TABLE IF NOT EXISTS meta (
@@ -30,7 +35,7 @@ enum Schema {
             started_at REAL,
             finished_at REAL,
             error TEXT,
-            summary TEXT,                       -- the RunSummary as JSON, when done
+            summary BLOB,                       -- the RunSummary (SummaryCoding; JSON text before version 4), when done
             weights_remaining REAL,             -- percent of prunable weights
             early_stop_iteration INTEGER,
             early_stop_test_accuracy REAL,
@@ -72,6 +77,8 @@ enum Schema {
             worker TEXT,
             message TEXT NOT NULL
         );
+        -- `lottery status` asks for the last events of one kind (turned-away workers).
+        CREATE INDEX IF NOT EXISTS events_by_kind ON events(kind, seq);
         CREATE TABLE IF NOT EXISTS counters (
             name TEXT PRIMARY KEY,
             value INTEGER NOT NULL

@@ -1,3 +1,5 @@
+import Journal
+
 /// Why a report could not be made, with what to do about it.
 public struct ReportError: Error, CustomStringConvertible, Sendable, Equatable {
     private enum Reason: Sendable, Equatable {
@@ -46,6 +48,12 @@ public struct ReportError: Error, CustomStringConvertible, Sendable, Equatable {
     static func noJournal(_ path: String) -> ReportError { ReportError(.noJournal(path)) }
     static func unreadableJournal(_ path: String, reason: String) -> ReportError {
         ReportError(.unreadableJournal(path, reason: reason))
+    }
+    /// The journal failed to read: SQLite's message, or the error's description.
+    static func unreadable(_ path: String, _ error: any Error) -> ReportError {
+        if let error = error as? ReportError { return error }
+        let reason = (error as? SQLiteError)?.message ?? "\(error)"
+        return ReportError(.unreadableJournal(path, reason: reason))
     }
     static func noSweep(_ path: String) -> ReportError { ReportError(.noSweep(path)) }
     static func invalidSweep(_ path: String, reason: String) -> ReportError {

@@ -62,7 +62,7 @@ public struct ReportWriter: Sendable {
         try FileOutput.write(TrialsTable(results), to: path("trials.csv"))
         try FileOutput.write(MetricsTable(results: results), to: path("metrics.csv"))
         try FileOutput.write(SummaryTable(grouping: grouping, levels: levels), to: path("summary.csv"))
-        for plot in ReportPlots(results: results, grouping: grouping, levels: levels, options: options).files {
+        for plot in try ReportPlots(results: results, grouping: grouping, levels: levels, options: options).files {
             try FileOutput.write(plot.svg, to: path(plot.name))
         }
 

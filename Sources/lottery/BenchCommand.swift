@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print numbers (recorded in docs/BENCHMARKS.md).",
-        subcommands: [TrainerBench.self, SparseBench.self, CoordinatorBench.self])
+        subcommands: [TrainerBench.self, SparseBench.self, CoordinatorBench.self, JournalBench.self])
 }
 
 struct TrainerBench: ParsableCommand {

@@ -89,7 +89,7 @@ struct CoordinatorBench: ParsableCommand {
         }
         let journal = try Journal(readOnly: bench.journalPath)
         let lost = try journal.events(last: 1_000_000).filter { ["worker-lost", "attempt-failed", "attempt-lapsed"].contains($0.kind) }.count
-        let done = try journal.trials().filter { $0.state == .done }.count
+        let done = try journal.stateCounts()[.done] ?? 0
         guard done == trials else { throw ValidationError("only \(done) of \(trials) trials were journaled done") }
         let elapsed = (report.lastAcknowledgement! - report.firstAssignment!).inSeconds
         let latencies = report.assignmentLatencies.sorted()
@@ -135,7 +135,7 @@ struct CoordinatorBench: ParsableCommand {
         _ = memory.stop()
         for entry in line { print("  " + entry) }
         let journal = try Journal(readOnly: bench.journalPath)
-        let failed = try journal.trials().filter { $0.state == .failed }.count
+        let failed = try journal.stateCounts()[.failed] ?? 0
         print("  trials failed: \(failed) (a lapse is not a failure)")
     }
 

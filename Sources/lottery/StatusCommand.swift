@@ -22,14 +22,13 @@ struct StatusCommand: ParsableCommand {
             FileHandle.standardError.write(Data("lottery status: \(error)\n".utf8))
             throw ExitCode.failure
         }
-        let trials = try journal.trials()
+        // Counts and a few rows, never every trial: a large sweep's status takes a moment.
+        let counts = try journal.stateCounts()
         let name = try journal.meta("sweep_name") ?? "?"
         let file = try journal.meta("sweep_file") ?? "?"
-        var counts: [TrialState: Int] = [:]
-        for trial in trials { counts[trial.state, default: 0] += 1 }
         print("sweep \(name) (\(file)), journal \(path)")
         print(TrialState.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: " · ")
-              + " · total \(trials.count)")
+              + " · total \(counts.values.reduce(0, +))")
         print("metric points \(try journal.metricCount())")
         let counters = try journal.counters()
         let dropped = counters.filter { $0.key.hasPrefix("dropped:") }
@@ -39,14 +38,12 @@ struct StatusCommand: ParsableCommand {
             print("dropped messages: " + dropped.sorted { $0.key < $1.key }
                 .map { "\($0.key.dropFirst("dropped:".count)) \($0.value)" }.joined(separator: ", "))
         }
-        let failed = trials.filter { $0.state == .failed }
-        for trial in failed.prefix(10) {
-            print("failed \(trial.id) level \(trial.planned.level) \(trial.planned.branch) after \(trial.attempts) attempts: "
+        for trial in try journal.trialBriefs(in: .failed, limit: 10) {
+            print("failed \(trial.id) level \(trial.level) \(trial.branch) after \(trial.attempts) attempts: "
                   + (trial.error ?? "?"))
         }
-        let running = trials.filter { $0.state == .running }
-        for trial in running.prefix(10) {
-            print("running \(trial.id) level \(trial.planned.level) \(trial.planned.branch) on \(trial.worker ?? "?") "
+        for trial in try journal.trialBriefs(in: .running, limit: 10) {
+            print("running \(trial.id) level \(trial.level) \(trial.branch) on \(trial.worker ?? "?") "
                   + "(attempt \(trial.attempts))")
         }
         let formatter = ISO8601DateFormatter()

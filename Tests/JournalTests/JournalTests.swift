@@ -182,7 +182,7 @@ struct JournalTests {
         #expect(read.earlyStopGeneralizationGap.isNaN)
 
         let journal = try Journal(path: path)
-        #expect(try journal.meta("schema_version") == "3")
+        #expect(try journal.meta("schema_version") == String(Schema.version))
         _ = try journal.begin(sweep: sweep, plan: plan, at: 2)
         #expect(try journal.trials().first { $0.id == old }?.summary?.finalTrainAccuracy.isNaN == true)
         var result = summary(0.75)

@@ -8,7 +8,7 @@ import Testing
         let fixture = try JournalFixture()
         let dense = fixture.dense(seed: 0)
         try fixture.finish(dense, accuracy: 0.75, points: JournalFixture.points(test: [0.5, 0.75]))
-        let csv = ParsedCSV(MetricsTable(results: try fixture.results()).csv)
+        let csv = ParsedCSV(try MetricsTable(results: fixture.results()).csv)
         let id = dense.id.rawValue
         #expect(csv.header == ["trial", "attempt", "iteration", "split", "metric", "value"])
         #expect(csv.rows == [
@@ -34,7 +34,7 @@ import Testing
         try fixture.stream(dense1, attempt: 2, [Evaluation(iteration: 0, split: .test, loss: 2.5, accuracy: 0.125)])
         try fixture.finish(dense0, accuracy: 0.75, points: [Evaluation(iteration: 0, split: .train, loss: 3, accuracy: 0.25)])
 
-        let csv = ParsedCSV(MetricsTable(results: try fixture.results()).csv)
+        let csv = ParsedCSV(try MetricsTable(results: fixture.results()).csv)
         #expect(csv.rows == [
             [dense0.id.rawValue, "1", "0", "train", "loss", "3.0"],
             [dense0.id.rawValue, "1", "0", "train", "accuracy", "0.25"],
@@ -48,7 +48,7 @@ import Testing
         let dense = fixture.dense(seed: 0)
         try fixture.start(dense)
         try fixture.stream(dense, [Evaluation(iteration: 100, split: .validation, loss: .nan, accuracy: 0.1)])
-        let text = MetricsTable(results: try fixture.results()).csv
+        let text = try MetricsTable(results: fixture.results()).csv
         #expect(!text.lowercased().contains("nan"))
         #expect(ParsedCSV(text).rows == [
             [dense.id.rawValue, "1", "100", "validation", "loss", ""],
@@ -62,12 +62,12 @@ import Testing
         try fixture.start(dense)
         try fixture.stream(dense, [Evaluation(iteration: 100, split: .validation, loss: .infinity, accuracy: 0.1)])
         let table = MetricsTable(results: try fixture.results())
-        #expect(ParsedCSV(table.csv).rows == [
+        #expect(ParsedCSV(try table.csv).rows == [
             [dense.id.rawValue, "1", "100", "validation", "loss", "inf"],
             [dense.id.rawValue, "1", "100", "validation", "accuracy", "0.1"],
         ])
         var fast = ""
-        table.forEachLine { fast += $0 }
+        try table.forEachLine { fast += $0 }
         #expect(fast.contains(",100,validation,loss,inf\n"))
     }
 
@@ -79,15 +79,15 @@ import Testing
         ])
         let table = MetricsTable(results: try fixture.results())
         var fast = ""
-        table.forEachLine { fast += $0 }
+        try table.forEachLine { fast += $0 }
         var generic = ""
-        table.forEachRow { generic += CSV.line($0) }
+        try table.forEachRow { generic += CSV.line($0) }
         #expect(fast == generic)
         #expect(fast.contains(",300,train,loss,\n"))
     }
 
     @Test func noPointsNoRows() throws {
         let fixture = try JournalFixture()
-        #expect(MetricsTable(results: try fixture.results()).csv == "trial,attempt,iteration,split,metric,value\n")
+        #expect(try MetricsTable(results: fixture.results()).csv == "trial,attempt,iteration,split,metric,value\n")
     }
 }

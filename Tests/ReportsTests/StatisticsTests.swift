@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Reports
 
@@ -46,5 +47,34 @@ import Testing
         let statistics = try #require(Statistics([value, value, value]))
         #expect(statistics.mean == value)
         #expect(statistics.std == 0)
+    }
+}
+
+@Suite struct RunningRangeTests {
+    /// What `Statistics` gives for the same values in the same order, bit for bit.
+    private func expectSameAsStatistics(_ values: [Double]) throws {
+        var range = RunningRange(first: values[0])
+        for value in values { range.add(value) }
+        let statistics = try #require(Statistics(values))
+        #expect(range.count == statistics.n)
+        #expect(range.mean.bitPattern == statistics.mean.bitPattern)
+        #expect(range.min.bitPattern == statistics.min.bitPattern)
+        #expect(range.max.bitPattern == statistics.max.bitPattern)
+    }
+
+    @Test func meanMinMaxAsStatisticsGivesThem() throws {
+        try expectSameAsStatistics([0.25, 0.5, 0.75, 1.0])
+        try expectSameAsStatistics([88.1, 87.93, 88.27, 10.0, 91.5])
+        // Equal values: exactly the value, not a rounded sum.
+        try expectSameAsStatistics(Array(repeating: 51.28125000000001, count: 3))
+        try expectSameAsStatistics([42])
+        // Accuracies of many seeds: values whose sum rounds differently in other orders.
+        for count in [2, 7, 64, 199] {
+            let values = (0..<count).map { (index: Int) -> Double in
+                let phase = Double(index) * 1.7 + Double(count)
+                return 100 * (0.5 + 0.4 * sin(phase))
+            }
+            try expectSameAsStatistics(values)
+        }
     }
 }

@@ -18,7 +18,7 @@ import Testing
         let fixture = try JournalFixture()
         let table = TrialsTable(try fixture.results())
         #expect(table.header == Self.header)
-        #expect(table.csv.hasPrefix(Self.header.joined(separator: ",") + "\n"))
+        #expect(try table.csv.hasPrefix(Self.header.joined(separator: ",") + "\n"))
     }
 
     @Test func exactRowsOfDoneTrials() throws {
@@ -29,7 +29,7 @@ import Testing
                            seconds: 2.5)
         try fixture.finish(ticket, worker: "node-b/2", accuracy: 0.875, earlyStop: 200, minLoss: 0.25, finalAccuracy: 0.5,
                            seconds: 3, trainAccuracy: 0.96875, finalTrainAccuracy: 1)
-        let csv = ParsedCSV(TrialsTable(try fixture.results()).csv)
+        let csv = ParsedCSV(try TrialsTable(fixture.results()).csv)
         #expect(csv.header == Self.header)
         #expect(csv.rows.count == 26)
 
@@ -54,7 +54,7 @@ import Testing
 
     @Test func controlsShowTheirKindAndReplicate() throws {
         let fixture = try JournalFixture()
-        let csv = ParsedCSV(TrialsTable(try fixture.results()).csv)
+        let csv = ParsedCSV(try TrialsTable(fixture.results()).csv)
         let control = fixture.trial(level: 2, .control(.reinit, replicate: 1), seed: 1, fc: "0.5")
         let row = try #require(csv.row("trial", control.id.rawValue))
         #expect(row["branch"] == "reinit")
@@ -72,7 +72,7 @@ import Testing
         let running = fixture.trial(level: 1, .ticket, seed: 0, fc: "0.2")
         try fixture.start(running, worker: "w7")
         try fixture.stream(running, JournalFixture.points(test: [0.1]))
-        let csv = ParsedCSV(TrialsTable(try fixture.results()).csv)
+        let csv = ParsedCSV(try TrialsTable(fixture.results()).csv)
 
         #expect(Dictionary(grouping: csv.dictionaries, by: { $0["state"]! }).mapValues(\.count)
                 == ["done": 1, "running": 1, "pending": 24])
@@ -104,7 +104,7 @@ import Testing
         try fixture.start(dense, attempt: 2)
         try fixture.fail(dense, attempt: 2, error: message, final: true)
         try fixture.skipDescendants(of: dense)
-        let text = TrialsTable(try fixture.results()).csv
+        let text = try TrialsTable(fixture.results()).csv
         let csv = ParsedCSV(text)
 
         #expect(text.contains("\"out of memory, \"\"fc1\"\" too big\nretry with a smaller batch\""))

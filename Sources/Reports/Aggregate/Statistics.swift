@@ -25,3 +25,29 @@ public struct Statistics: Hashable, Sendable {
             : (finite.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1)).squareRoot()
     }
 }
+
+/// The mean, minimum and maximum of values added one at a time: the same numbers
+/// `Statistics` gives for them in that order (the sum in order, and exactly the value when
+/// all are equal), without holding them.
+struct RunningRange {
+    private(set) var count = 0
+    private var sum = 0.0
+    private let first: Double
+    private(set) var min: Double
+    private(set) var max: Double
+
+    init(first: Double) {
+        self.first = first
+        min = first
+        max = first
+    }
+
+    mutating func add(_ value: Double) {
+        count += 1
+        sum += value
+        min = Swift.min(min, value)
+        max = Swift.max(max, value)
+    }
+
+    var mean: Double { min == max ? first : sum / Double(count) }
+}

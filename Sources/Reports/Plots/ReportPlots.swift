@@ -13,9 +13,12 @@ struct ReportPlots {
                             "learning-curves.svg"]
 
     /// File name and SVG text of every figure.
+    /// - Throws: `ReportError` when the learning curves' points cannot be read.
     var files: [(name: String, svg: String)] {
-        Array(zip(Self.fileNames, [accuracyVersusWeights.svg, earlyStopVersusWeights.svg,
-                                   generalizationGapVersusWeights.svg, learningCurves.svg]))
+        get throws {
+            Array(zip(Self.fileNames, [accuracyVersusWeights.svg, earlyStopVersusWeights.svg,
+                                       generalizationGapVersusWeights.svg, try learningCurves.svg]))
+        }
     }
 
     /// Test accuracy at early stop against weights remaining (the paper's Figures 3 and 4).
@@ -91,6 +94,10 @@ struct ReportPlots {
     /// Test accuracy against training iteration for some levels of one config, averaged over
     /// its seeds, with the min–max band.
     var learningCurves: LinePlot {
+        get throws { try makeLearningCurves() }
+    }
+
+    private func makeLearningCurves() throws -> LinePlot {
         let config = options.curvesConfig
         let parameters = results.plan.configs.indices.contains(config) ? results.plan.configs[config].parameters : []
         let title = "Learning curves — \(results.sweep.name), config \(config)"
@@ -101,29 +108,33 @@ struct ReportPlots {
         }
         let byLevel = Dictionary(grouping: finished, by: \.planned.level)
         let shown = options.curvesLevels ?? Self.spread(byLevel.keys.sorted(), count: 5)
-        let series = shown.enumerated().map { index, level in
+        let series = try shown.enumerated().map { index, level in
             let trials = byLevel[level] ?? []
             let weights = Statistics(trials.compactMap { $0.summary?.percentRemaining })?.mean
                 ?? trials.first.map { 100 * $0.planned.weightsRemaining }
             let label = "level \(level)" + (weights.map { " · \(PlotScale.percentLabel($0))% weights" } ?? " · not finished")
             return PlotSeries(label: label, color: PlotPalette.color(index), dash: nil,
-                              points: meanCurve(trials), range: .band, markers: false)
+                              points: try meanCurve(trials), range: .band, markers: false)
         }
         return LinePlot(title: title, subtitle: "test accuracy, mean over seeds; band: min–max",
                         xLabel: "Training iteration", yLabel: "Test accuracy (%)", xKind: .linear, series: series)
     }
 
-    /// Per iteration, the mean, min and max test accuracy (in percent) over the trials.
-    private func meanCurve(_ trials: [TrialRecord]) -> [PlotPoint] {
-        var values: [Int: [Double]] = [:]
+    /// Per iteration, the mean, min and max test accuracy (in percent) over the trials: each
+    /// trial's test points streamed once into a running range per iteration, so a level of
+    /// thousands of trials holds one entry per evaluation, not every trial's curve.
+    private func meanCurve(_ trials: [TrialRecord]) throws -> [PlotPoint] {
+        var ranges: [Int: RunningRange] = [:]
         for trial in trials {
-            for point in results.evaluations[trial.id] ?? [] where point.split == .test && point.accuracy.isFinite {
-                values[point.iteration, default: []].append(100 * point.accuracy)
+            try results.forEachEvaluation(of: trial.id, split: .test) { point in
+                let value = 100 * point.accuracy
+                guard point.accuracy.isFinite, value.isFinite else { return }
+                ranges[point.iteration, default: RunningRange(first: value)].add(value)
             }
         }
-        return values.keys.sorted().compactMap { iteration in
-            guard let statistics = Statistics(values[iteration]!) else { return nil }
-            return PlotPoint(x: Double(iteration), y: statistics.mean, low: statistics.min, high: statistics.max)
+        return ranges.keys.sorted().map { iteration in
+            let range = ranges[iteration]!
+            return PlotPoint(x: Double(iteration), y: range.mean, low: range.min, high: range.max)
         }
     }
 

@@ -3,22 +3,26 @@
 protocol CSVTable {
     var header: [String] { get }
     /// Calls `body` with each row, as many cells as the header; nil is an empty cell.
-    func forEachRow(_ body: ([String?]) throws -> Void) rethrows
+    /// Throws what `body` throws, and a table that streams its rows from the journal what
+    /// reading it throws.
+    func forEachRow(_ body: ([String?]) throws -> Void) throws
     /// Calls `body` with each row as a CSV line. A table of many rows whose fields never need
     /// quoting may build the lines itself, faster.
-    func forEachLine(_ body: (String) throws -> Void) rethrows
+    func forEachLine(_ body: (String) throws -> Void) throws
 }
 
 extension CSVTable {
-    func forEachLine(_ body: (String) throws -> Void) rethrows {
+    func forEachLine(_ body: (String) throws -> Void) throws {
         try forEachRow { try body(CSV.line($0)) }
     }
 
     /// The whole table as CSV text.
     var csv: String {
-        var text = CSV.line(header)
-        forEachLine { text += $0 }
-        return text
+        get throws {
+            var text = CSV.line(header)
+            try forEachLine { text += $0 }
+            return text
+        }
     }
 }
 
