@@ -93,4 +93,14 @@ public struct DataSpec: Hashable, Sendable, Codable {
         splitSeed = try container.decode(UInt64.self, forKey: .splitSeed)
         normalize = try container.decodeIfPresent(InputScaling.self, forKey: .normalize) ?? .standard
     }
+
+    /// `normalize` only when it is not the default: standard recipes encode as they always did.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(dataset, forKey: .dataset)
+        try container.encodeIfPresent(path, forKey: .path)
+        try container.encode(validationSize, forKey: .validationSize)
+        try container.encode(splitSeed, forKey: .splitSeed)
+        if normalize != .standard { try container.encode(normalize, forKey: .normalize) }
+    }
 }
