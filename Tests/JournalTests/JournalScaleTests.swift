@@ -8,15 +8,7 @@ import Testing
 struct JournalScaleTests {
     private let folder = NSTemporaryDirectory() + "lottery-journal-scale-\(UUID().uuidString)"
     private var path: String { folder + "/sweep.sqlite" }
-    private let yaml = """
-        name: tiny
-        dataset: fashion-mnist
-        model: lenet-300-100
-        training: {length: 100it, eval_every: 50}
-        levels: 2
-        controls: {reinit: 1}
-        seeds: 2
-        """
+    private let yaml = tinySweepYAML
 
     init() throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

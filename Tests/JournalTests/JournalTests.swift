@@ -5,15 +5,7 @@ import Testing
 
 struct JournalTests {
     private let folder = NSTemporaryDirectory() + "lottery-journal-\(UUID().uuidString)"
-    private let yaml = """
-        name: tiny
-        dataset: fashion-mnist
-        model: lenet-300-100
-        training: {length: 100it, eval_every: 50}
-        levels: 2
-        controls: {reinit: 1}
-        seeds: 2
-        """
+    private let yaml = tinySweepYAML
 
     init() throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
