@@ -70,7 +70,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "A control to train at every pruned level: reinit or random-prune (repeatable).")
     var control: [ControlKind] = []
 
-    @Option(help: "OpenBLAS threads for this process.")
+    @Option(help: "Training threads: OpenBLAS's, and the lanes a convolution splits a batch into.")
     var threads = 1
 
     @Option(help: "Where to write the table as CSV (default: runs/train/MODEL-seedSEED.csv).")
@@ -92,7 +92,8 @@ struct TrainCommand: ParsableCommand {
               + "\(loaded.validationIndices.count) validation, \(loaded.test.count) test; "
               + "\(optimizer.kind.rawValue) lr \(optimizer.learningRate), batch \(dense.training.batchSize), "
               + "\(dense.training.length), seed \(seed), inputs \(inputs), OpenBLAS \(BLAS.coreName) × \(BLAS.threads)")
-        let table = TextTable(columns: ["trial".padding(toLength: 16, withPad: " ", startingAt: 0), "level", "branch", "weights %", "early stop", "test acc @ES",
+        let trialColumn = "trial".padding(toLength: 16, withPad: " ", startingAt: 0)  // ids are 16 digits
+        let table = TextTable(columns: [trialColumn, "level", "branch", "weights %", "early stop", "test acc @ES",
                                         "train acc @ES", "final test acc", "seconds"], minimumWidth: 12)
         print(table.header)
         var lines = [Self.csvHeader]
