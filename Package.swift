@@ -14,9 +14,14 @@ let trainerSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-fno-math-errno", 
 let trainerSettings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-fno-math-errno"])]
 #endif
 
+// Linux only: the binary finds itself through /proc/self/exe and gives memory back with
+// glibc's malloc_trim.
+#if !os(Linux)
+#error("lottery builds and runs on Linux only (Debian 12 is what it is tested on)")
+#endif
+
 let package = Package(
     name: "lottery",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "lottery", targets: ["lottery"]),
     ],

@@ -317,7 +317,12 @@ public final class Journal {
             SELECT trial_id, attempt, iteration, split, loss, accuracy FROM metrics \(filter)
             ORDER BY trial_id, attempt, iteration, split
             """, trial.map { [.text($0.rawValue)] } ?? []) { row in
-            MetricRecord(trial: TrialID(row.text(0))!, attempt: row.int(1), evaluation: Evaluation(
+            guard let id = TrialID(row.text(0)) else {
+                // SQLITE_CORRUPT: the journal was written by something else, or damaged.
+                throw SQLiteError(code: 11, message: "a metric point names '\(row.text(0))', which is not a trial id",
+                                  context: "reading metric points")
+            }
+            return MetricRecord(trial: id, attempt: row.int(1), evaluation: Evaluation(
                 iteration: row.int(2), split: Split(rawValue: row.text(3)) ?? .test,
                 loss: row.optionalDouble(4) ?? .nan, accuracy: row.optionalDouble(5) ?? .nan))
         }

@@ -52,8 +52,10 @@ struct ReportText {
 
     /// `13.5% weights (level 4: 89.30%, 2 trials)`, and with `gap`, `…, 2 trials; gap 3.10 points)`.
     private static func at(_ row: LevelSummary, gap showGap: Bool = false) -> String {
-        let weights = row.figures[.weightsRemaining]!.mean
-        let accuracy = row.figures[.earlyStopTestAccuracy]!
+        // `TicketSize` keeps only levels that have both figures.
+        guard let weights = row.figures[.weightsRemaining]?.mean, let accuracy = row.figures[.earlyStopTestAccuracy] else {
+            return "level \(row.level)"
+        }
         return "\(PlotScale.percentLabel(weights))% weights (level \(row.level): \(percent(accuracy.mean)), "
             + "\(trials(accuracy.n))\(showGap ? gap(row) : ""))"
     }

@@ -29,16 +29,17 @@ public struct TicketSize: Sendable, Hashable {
             for kind in BranchKind.allCases where kind != .dense {
                 let branchRows = rows.filter { $0.branch == kind }
                 guard !branchRows.isEmpty else { continue }
-                let finished = branchRows.filter {
-                    $0.figures[.earlyStopTestAccuracy] != nil && $0.figures[.weightsRemaining] != nil
+                let finished = branchRows.compactMap { row -> (row: LevelSummary, weights: Double, accuracy: Double)? in
+                    guard let weights = row.figures[.weightsRemaining]?.mean,
+                          let accuracy = row.figures[.earlyStopTestAccuracy]?.mean else { return nil }
+                    return (row, weights, accuracy)
                 }
-                func weights(_ row: LevelSummary) -> Double { row.figures[.weightsRemaining]!.mean }
-                let matching = finished.filter { $0.figures[.earlyStopTestAccuracy]!.mean >= threshold }
-                let below = finished.filter { $0.figures[.earlyStopTestAccuracy]!.mean < threshold }
+                let matching = finished.filter { $0.accuracy >= threshold }
+                let below = finished.filter { $0.accuracy < threshold }
                 sizes.append(TicketSize(
                     group: group, branch: kind, denseAccuracy: dense,
-                    sparsestMatching: matching.min { weights($0) < weights($1) },
-                    firstBelow: below.max { weights($0) < weights($1) },
+                    sparsestMatching: matching.min { $0.weights < $1.weights }?.row,
+                    firstBelow: below.max { $0.weights < $1.weights }?.row,
                     finishedLevels: finished.count))
             }
         }

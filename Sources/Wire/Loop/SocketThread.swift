@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// One dedicated thread that owns every ZeroMQ socket of a process and loops on `zmq_poll`.
 ///
@@ -200,7 +201,7 @@ private final class SetUpReport: @unchecked Sendable {
 
 /// Set when the thread has ended; `wait` returns then.
 private final class ExitSignal: Sendable {
-    private let state = Locked<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let state = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     var isSignalled: Bool { state.withLock { $0.done } }
 
