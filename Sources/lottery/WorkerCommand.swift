@@ -27,7 +27,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "This worker's secret key file (lottery keys generate); turns CURVE on.")
     var key: String?
 
-    @Option(help: "The coordinator's public key: its .pub file or the 40-character key itself.")
+    @Option(help: "The coordinator's public key: its .pub file or the 40-character key itself (a key that begins with '-' as --coordinator-key=KEY).")
     var coordinatorKey: String?
 
     @Flag(help: "On SIGTERM, finish the running trials and deliver their results before leaving.")

@@ -3,7 +3,7 @@
 /// the string `"NaN"`.
 ///
 /// Headers are read with `JSONParser` and written with `JSONWriter`, by hand per message
-/// (`HeaderBody`): Foundation's `JSONDecoder` and `JSONEncoder` cost the coordinator
+/// (`CheckedHeader`): Foundation's `JSONDecoder` and `JSONEncoder` cost the coordinator
 /// more than everything else it does per trial. The bytes written are the ones
 /// `JSONEncoder` wrote (`[.sortedKeys, .withoutEscapingSlashes]`), and what is accepted
 /// is what `JSONDecoder` accepted, with the same `DecodeError` reasons, except for

@@ -139,7 +139,7 @@ public struct SocketOption: Sendable, CustomStringConvertible {
         SocketOption(ZMQ_CURVE_SERVERKEY, "curve_serverkey", .bytes(Array(key.z85.utf8)))
     }
 
-    /// The domain passed to the ZAP handler (see `ZAPHandler`) for connections to this socket.
+    /// The domain passed to the ZAP handler (see `SocketSpec.zapHandler`) for connections to this socket.
     public static func zapDomain(_ domain: String) -> SocketOption {
         SocketOption(ZMQ_ZAP_DOMAIN, "zap_domain", .bytes(Array(domain.utf8)))
     }
@@ -187,6 +187,9 @@ extension Socket {
 
     private func intOption(_ code: Int32, _ name: String) throws(WireError) -> Int32 {
         let bytes = try bytesOption(code, name, capacity: MemoryLayout<Int32>.size)
+        guard bytes.count == MemoryLayout<Int32>.size else {
+            throw .invalidArgument("get \(name)", "libzmq returned \(bytes.count) bytes for a 4-byte integer option")
+        }
         return bytes.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }
     }
 
