@@ -5,13 +5,18 @@ import Testing
 
 /// What keeps a large journal quick to read: summaries as blobs, the metric-points counter,
 /// points streamed per trial, status without every trial, and the migration to schema 4.
-struct JournalScaleTests {
+final class JournalScaleTests {
     private let folder = NSTemporaryDirectory() + "lottery-journal-scale-\(UUID().uuidString)"
     private var path: String { folder + "/sweep.sqlite" }
     private let yaml = tinySweepYAML
 
     init() throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    /// Each test's folder goes with it.
+    deinit {
+        try? FileManager.default.removeItem(atPath: folder)
     }
 
     private func begun() throws -> (Journal, Plan) {

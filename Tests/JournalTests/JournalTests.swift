@@ -3,12 +3,17 @@ import Foundation
 import SweepPlan
 import Testing
 
-struct JournalTests {
+final class JournalTests {
     private let folder = NSTemporaryDirectory() + "lottery-journal-\(UUID().uuidString)"
     private let yaml = tinySweepYAML
 
     init() throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    /// Each test's folder goes with it.
+    deinit {
+        try? FileManager.default.removeItem(atPath: folder)
     }
 
     private func plan(_ text: String) throws -> (Sweep, Plan) {

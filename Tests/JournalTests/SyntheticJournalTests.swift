@@ -3,11 +3,16 @@ import Journal
 import SweepPlan
 import Testing
 
-struct SyntheticJournalTests {
+final class SyntheticJournalTests {
     private let folder = NSTemporaryDirectory() + "lottery-synthetic-\(UUID().uuidString)"
 
     init() throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    /// Each test's folder goes with it.
+    deinit {
+        try? FileManager.default.removeItem(atPath: folder)
     }
 
     @Test func itsJournalIsASweepAsACoordinatorWouldLeaveIt() throws {
