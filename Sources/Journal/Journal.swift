@@ -318,9 +318,8 @@ public final class Journal {
             ORDER BY trial_id, attempt, iteration, split
             """, trial.map { [.text($0.rawValue)] } ?? []) { row in
             guard let id = TrialID(row.text(0)) else {
-                // SQLITE_CORRUPT: the journal was written by something else, or damaged.
-                throw SQLiteError(code: 11, message: "a metric point names '\(row.text(0))', which is not a trial id",
-                                  context: "reading metric points")
+                throw SQLiteError.damaged("a metric point names '\(row.text(0))', which is not a trial id",
+                                          context: "reading metric points")
             }
             return MetricRecord(trial: id, attempt: row.int(1), evaluation: Evaluation(
                 iteration: row.int(2), split: Split(rawValue: row.text(3)) ?? .test,
@@ -344,7 +343,7 @@ public final class Journal {
         if row.isNull(column) { return nil }
         if row.isBlob(column) {
             guard let summary = row.withBlob(column, SummaryCoding.decode) else {
-                throw SQLiteError(code: 11, message: "a trial's summary is not in the journal's format", context: "reading trials")
+                throw SQLiteError.damaged("a trial's summary is not in the journal's format", context: "reading trials")
             }
             return summary
         }

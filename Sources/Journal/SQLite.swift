@@ -7,6 +7,13 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     public let context: String
 
     public var description: String { "\(context): \(message) (SQLite code \(code))" }
+
+    /// The journal holds what no version of it writes (SQLITE_CORRUPT): damaged, or written by
+    /// something else.
+    static func damaged(_ message: String, context: String) -> SQLiteError {
+        SQLiteError(code: SQLITE_CORRUPT, message: message + "; restore the journal from a copy, or start the sweep in a new --runs folder",
+                    context: context)
+    }
 }
 
 /// SQLITE_TRANSIENT: SQLite copies bound text and blobs before the call returns.

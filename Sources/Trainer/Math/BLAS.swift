@@ -1,7 +1,4 @@
 import CBLAS
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The process's OpenBLAS: every matrix product of the trainer goes through `gemm`.
 public enum BLAS {
@@ -57,14 +54,10 @@ final class GEMMRecorder {
     /// The recorder of the products this thread makes, while `record` runs on it: per
     /// thread, so that nothing a benchmark records is seen by another thread's products.
     static var active: GEMMRecorder? {
-        pthread_getspecific(key).map { Unmanaged<GEMMRecorder>.fromOpaque($0).takeUnretainedValue() }
+        slot.value.map { Unmanaged<GEMMRecorder>.fromOpaque($0).takeUnretainedValue() }
     }
 
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key, nil)
-        return key
-    }()
+    private static let slot = ThreadSlot()
 
     /// The products `body` makes, made on one thread: with one training thread,
     /// convolutions run one lane, so no two products are recorded at once.
@@ -72,13 +65,9 @@ final class GEMMRecorder {
         let recorder = GEMMRecorder()
         let threads = BLAS.threads
         BLAS.threads = 1
+        defer { BLAS.threads = threads }
         // `recorder` outlives the body, so the thread's reference need not retain it.
-        pthread_setspecific(key, Unmanaged.passUnretained(recorder).toOpaque())
-        defer {
-            pthread_setspecific(key, nil)
-            BLAS.threads = threads
-        }
-        try body()
+        try slot.with(Unmanaged.passUnretained(recorder).toOpaque(), body)
         return recorder.calls
     }
 }

@@ -1,8 +1,5 @@
 import CFloatControl
 import Dispatch
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Data parallelism inside one training step: a layer splits its examples into
 /// lanes that run at once, one per training thread. Only convolutions do: their
@@ -15,22 +12,16 @@ public enum Lanes {
     /// split its batches the same way whatever the other does, or its sums would be
     /// added in another order.
     static var count: Int {
-        max(1, Int(bitPattern: pthread_getspecific(countKey)))
+        max(1, Int(bitPattern: slot.value))
     }
 
     /// Runs `body` with `count` lanes for every layer it trains on this thread.
     public static func with<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
-        let saved = pthread_getspecific(countKey)
-        pthread_setspecific(countKey, UnsafeRawPointer(bitPattern: max(1, count)))
-        defer { pthread_setspecific(countKey, saved) }
-        return try body()
+        try slot.with(UnsafeRawPointer(bitPattern: max(1, count)), body)
     }
 
-    private static let countKey: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key, nil)
-        return key
-    }()
+    /// The count, stored as the pointer's bits.
+    private static let slot = ThreadSlot()
 
     /// Runs `body(lane)` for lanes 0..<count at once and returns when all are done.
     /// Inside, OpenBLAS uses one thread per call (its setting is process-wide, so a
