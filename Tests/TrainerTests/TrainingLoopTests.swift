@@ -21,10 +21,37 @@ struct TrainingLoopTests {
         let iterations = outcome.evaluations.filter { $0.split == .validation }.map(\.iteration)
         #expect(iterations == [0, 10, 20, 25])
         #expect(outcome.evaluations.filter { $0.split == .test }.map(\.iteration) == iterations)
-        #expect(outcome.evaluations.filter { $0.split == .train }.map(\.iteration) == iterations)
-        // Each evaluation: the training sample, validation, test.
-        #expect(outcome.evaluations.map(\.split) == Array(repeating: [Split.train, .validation, .test], count: 4).flatMap { $0 })
+        // Each evaluation: the training sample where measured, validation, test.
+        #expect(outcome.evaluations.filter { $0.split != .train }.map(\.split)
+            == Array(repeating: [Split.validation, .test], count: 4).flatMap { $0 })
+        #expect(outcome.evaluations.first?.split == .train && outcome.evaluations.last?.split == .test)
         #expect(outcome.summary.iterations == 25)
+    }
+
+    /// The training sample is measured at iteration 0, at every new minimum of the
+    /// validation loss (each a possible early stop) and at the end: exactly the points
+    /// the summary can take, and never where validation got worse.
+    @Test func theTrainingSampleIsMeasuredWhereTheSummaryCanNeedIt() throws {
+        let dataset = try syntheticDataset()
+        let outcome = try TrialRunner.run(tinyRecipe(training: tinyTraining(iterations: 200, optimizer: .adam(0.1), evalEvery: 5)),
+                                          inputs: TrialInputs(), dataset: dataset)
+        let validation = outcome.evaluations.filter { $0.split == .validation }
+        var expected: [Int] = []
+        var best: Double?
+        for point in validation {
+            let newMinimum = best.map { point.loss < $0 } ?? true
+            if newMinimum { best = point.loss }
+            if newMinimum || point.iteration == 200 { expected.append(point.iteration) }
+        }
+        let measured = outcome.evaluations.filter { $0.split == .train }.map(\.iteration)
+        #expect(measured == expected)
+        // A run long enough to overfit skips some, or this test shows nothing.
+        #expect(measured.count < validation.count)
+        let summary = outcome.summary
+        let atEarlyStop = try #require(outcome.evaluations.first { $0.split == .train && $0.iteration == summary.earlyStopIteration })
+        #expect(summary.earlyStopTrainAccuracy == atEarlyStop.accuracy)
+        #expect(summary.finalTrainAccuracy == outcome.evaluations.last { $0.split == .train }?.accuracy)
+        #expect(!summary.earlyStopGeneralizationGap.isNaN && !summary.finalGeneralizationGap.isNaN)
     }
 
     /// Training accuracy is measured on the fixed sample, with the network as it is (no
