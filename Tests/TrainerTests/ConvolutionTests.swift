@@ -101,9 +101,11 @@ struct ConvolutionTests {
         expectClose(dx, expected.dx, "\(label) ∂x")
     }
 
-    /// Even and odd sizes, one channel and many, a chunk boundary inside the batch.
+    /// Even and odd sizes, one channel and many, a chunk boundary inside the batch; rows
+    /// of 17 and 13 tiles take every vector width of the Winograd transforms (8, 4, 1).
     static let cases: [(c: Int, k: Int, h: Int, w: Int, rows: Int)] = [
         (1, 2, 4, 4, 2), (3, 5, 5, 7, 3), (4, 3, 1, 1, 2), (6, 4, 8, 6, 3), (2, 3, 3, 2, 1), (5, 2, 31, 33, 5),
+        (2, 3, 6, 26, 2),
     ]
 
     @Test(arguments: [ConvolutionAlgorithm.im2col, .winograd], 0..<cases.count)
