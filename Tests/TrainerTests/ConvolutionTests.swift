@@ -209,6 +209,36 @@ struct ConvolutionTests {
                                generator: &generator, "\(lanes) lanes")
     }
 
+    /// While the weights are frozen (the slices of one evaluation), Winograd
+    /// transforms them once: a second slice uses the first's kernels even if handed
+    /// others (which the contract forbids; here it shows the reuse), and the next
+    /// frozen stretch, or an unfrozen call, transforms afresh.
+    @Test func winogradTransformsFrozenWeightsOncePerStretch() {
+        let geometry = ConvolutionGeometry(input: ActivationShape(channels: 3, height: 6, width: 6), outputChannels: 2)
+        let kernel = WinogradConvolution(geometry: geometry)
+        var generator = SeededGenerator(seed: 9, stream: "frozen")
+        let rows = 2
+        let x = (0..<(rows * geometry.input.features)).map { _ in Float(generator.nextUnitDouble() - 0.5) }
+        let a = (0..<(2 * 3 * 9)).map { _ in Float(generator.nextUnitDouble() - 0.5) }
+        let b = a.map { -2 * $0 }
+        func forward(_ weight: [Float]) -> [Float] {
+            var y = [Float](repeating: .nan, count: rows * geometry.output.features)
+            kernel.forward(x, weight: weight, into: &y, rows: rows, training: false)
+            return y
+        }
+        let withA = forward(a), withB = forward(b)
+        #expect(withA != withB)
+        kernel.weightsFrozen(true)
+        #expect(forward(a) == withA)
+        #expect(forward(b) == withA)
+        kernel.weightsFrozen(false)
+        kernel.weightsFrozen(true)
+        #expect(forward(b) == withB)
+        kernel.weightsFrozen(false)
+        #expect(forward(a) == withA)
+        #expect(forward(b) == withB)
+    }
+
     @Test func im2colLowersEveryTapWithZeroPadding() {
         // One 2×3 channel: the centre tap's row is the image itself, the top-left
         // tap's row is the image shifted down and right with zeros coming in.

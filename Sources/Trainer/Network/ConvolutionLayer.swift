@@ -35,6 +35,7 @@ final class ConvolutionLayer: Layer {
     var outputFeatures: Int { output.features }
     var parameters: [Parameter] { [weight, bias] }
     var isSparse: Bool { weight.isCompressed }
+    var convolutionKernels: [any ConvolutionKernel] { [kernel] }
 
     /// Trains from now on with the kept weights only. The activations keep their layout.
     func compress() {
@@ -166,4 +167,11 @@ protocol ConvolutionKernel: AnyObject {
     func backward(input x: UnsafePointer<Float>, weight: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>,
                   weightGradient dW: UnsafeMutablePointer<Float>, inputGradient dx: UnsafeMutablePointer<Float>?,
                   rows: Int)
+    /// True while nothing changes the weights (the slices of one evaluation): what a
+    /// kernel derives from them may be computed once and kept until it turns false.
+    func weightsFrozen(_ frozen: Bool)
+}
+
+extension ConvolutionKernel {
+    func weightsFrozen(_ frozen: Bool) {}
 }

@@ -13,6 +13,8 @@ protocol Layer: AnyObject {
     /// The layout the layer reads its input and writes its output in (its
     /// gradients too); the network converts between layers that differ.
     var layout: ActivationLayout { get }
+    /// The convolutions' kernels, told when the weights are frozen (`Network.withFrozenWeights`).
+    var convolutionKernels: [any ConvolutionKernel] { get }
 
     /// Writes the layer's output for `rows` examples. `training` is false for
     /// evaluations (dropout lets everything through then).
@@ -29,6 +31,7 @@ protocol Layer: AnyObject {
 extension Layer {
     var state: [StateTensor] { [] }
     var layout: ActivationLayout { .examples }
+    var convolutionKernels: [any ConvolutionKernel] { [] }
 }
 
 /// The shape of one example's activations: `channels` planes of `height × width`.

@@ -252,6 +252,16 @@ public final class Network: @unchecked Sendable {
                                             layout: outputLayout, gradient: nil)
     }
 
+    /// Runs `body`, which must not change the weights (evaluations), with the
+    /// convolutions told so: Winograd transforms its kernels once instead of for
+    /// every slice.
+    func withFrozenWeights<T>(_ body: () throws -> T) rethrows -> T {
+        let kernels = layers.flatMap(\.convolutionKernels)
+        for kernel in kernels { kernel.weightsFrozen(true) }
+        defer { for kernel in kernels { kernel.weightsFrozen(false) } }
+        return try body()
+    }
+
     /// Starts the stream dropout layers draw from; a training run sets it from its seed.
     public func seedDropout(_ seed: UInt64) {
         for case let (index, layer as DropoutLayer) in layers.enumerated() {

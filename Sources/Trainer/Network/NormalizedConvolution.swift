@@ -69,6 +69,7 @@ final class ConvBNLayer: Layer {
     var inputFeatures: Int { unit.geometry.input.features }
     var outputFeatures: Int { unit.geometry.output.features }
     var parameters: [Parameter] { unit.parameters }
+    var convolutionKernels: [any ConvolutionKernel] { [unit.kernel] }
     var state: [StateTensor] { unit.state }
 
     func forward(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, rows: Int, training: Bool) {

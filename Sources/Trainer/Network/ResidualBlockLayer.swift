@@ -62,6 +62,7 @@ final class ResidualBlockLayer: Layer {
     var outputFeatures: Int { output.features }
     var parameters: [Parameter] { first.parameters + second.parameters + (projection?.parameters ?? []) }
     var state: [StateTensor] { first.state + second.state + (projection?.state ?? []) }
+    var convolutionKernels: [any ConvolutionKernel] { [first.kernel, second.kernel] + (projection.map { [$0.kernel] } ?? []) }
 
     func forward(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, rows: Int, training: Bool) {
         first.convolve(x, rows: rows, training: training)

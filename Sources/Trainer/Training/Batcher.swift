@@ -93,6 +93,12 @@ final class Batcher {
 
     /// Mean loss and accuracy over `indices` of `examples` (all of them when nil).
     func evaluate(indices: [Int32]?, from examples: Examples, iteration: Int, split: Split) -> Evaluation? {
+        network.withFrozenWeights {
+            evaluateSlices(indices: indices, from: examples, iteration: iteration, split: split)
+        }
+    }
+
+    private func evaluateSlices(indices: [Int32]?, from examples: Examples, iteration: Int, split: Split) -> Evaluation? {
         let all = indices ?? (0..<Int32(examples.count)).map { $0 }
         guard !all.isEmpty else { return nil }
         var lossSum = 0.0

@@ -31,6 +31,9 @@ final class WinogradConvolution: ConvolutionKernel {
 
     /// Lanes to split a batch into; nil = one per training thread (`Lanes.count`).
     var lanes: Int?
+    /// Whether `kernels` holds the transform of the frozen weights (`weightsFrozen`).
+    private var kernelsOfFrozenWeights = false
+    private var frozen = false
 
     init(geometry: ConvolutionGeometry) {
         self.geometry = geometry
@@ -104,7 +107,10 @@ final class WinogradConvolution: ConvolutionKernel {
 
     func forward(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                  rows: Int, training: Bool) {
-        transformKernels(weight)
+        if !kernelsOfFrozenWeights {
+            transformKernels(weight)
+            kernelsOfFrozenWeights = frozen
+        }
         let g = geometry
         forEachChunk(rows: rows) { w, first, count, chunk in
             transformInput(x + first * g.input.features, examples: count, into: w)
@@ -152,6 +158,11 @@ final class WinogradConvolution: ConvolutionKernel {
         }
         if rows == 0 { total.fill(0) }
         transformKernelGradients(total.pointer, into: dW)
+    }
+
+    func weightsFrozen(_ frozen: Bool) {
+        self.frozen = frozen
+        kernelsOfFrozenWeights = false
     }
 
     // MARK: Transforms
