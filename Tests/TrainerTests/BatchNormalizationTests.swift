@@ -21,6 +21,20 @@ struct BatchNormalizationTests {
         (0..<rows).flatMap { row in (0..<plane).map { Double(z[(row * channels + channel) * plane + $0]) } }
     }
 
+    /// The normalization's pass treats every example alike, so splitting the rows
+    /// between lanes (training on several threads) gives the same floats.
+    @Test(arguments: [2, 3])
+    func lanesNormalizeAsOneThreadDoes(lanes: Int) {
+        let bn = BatchNormalization(name: "conv1.bn", channels: channels, plane: plane)
+        let z = activations(seed: 3), residual = activations(seed: 4)
+        bn.prepare(z, rows: rows, training: true)
+        var alone = [Float](repeating: .nan, count: z.count), split = alone
+        bn.apply(z, into: &alone, rows: rows, relu: true, adding: residual)
+        Lanes.with(lanes) { bn.apply(z, into: &split, rows: rows, relu: true, adding: residual) }
+        #expect(split == alone)
+        #expect(alone.contains(0) && alone.contains { $0 > 0 })
+    }
+
     @Test func trainingNormalizesByTheBatchAndMovesTheRunningStatistics() {
         let bn = BatchNormalization(name: "conv1.bn", channels: channels, plane: plane)
         #expect(bn.scale.value.array == [1, 1] && bn.shift.value.array == [0, 0])

@@ -2,9 +2,10 @@ import CFloatControl
 import Dispatch
 
 /// Data parallelism inside one training step: a layer splits its examples into
-/// lanes that run at once, one per training thread. Only convolutions do: their
+/// lanes that run at once, one per training thread. Convolutions do: their
 /// products are too small for OpenBLAS to split well (two OpenBLAS threads ran
-/// Conv-2 no faster than one), while two lanes of one-thread products do.
+/// Conv-2 no faster than one), while two lanes of one-thread products do; so do
+/// the passes around them that treat every example alike (`split`).
 public enum Lanes {
     /// Lanes a layer may use: the training threads of the trial this thread trains
     /// (`Lanes.with`), 1 outside one. Kept per thread, not read from OpenBLAS's
@@ -22,6 +23,14 @@ public enum Lanes {
 
     /// The count, stored as the pointer's bits.
     private static let slot = ThreadSlot()
+
+    /// Runs `body(range)` for this trial's lanes at once, each with a contiguous
+    /// share of `rows`: for passes that treat every example alike (normalization,
+    /// bias and ReLU, residual sums), whose results do not depend on the split.
+    static func split(rows: Int, _ body: (Range<Int>) -> Void) {
+        let lanes = max(1, min(count, rows))
+        run(lanes) { lane in body((rows * lane / lanes)..<(rows * (lane + 1) / lanes)) }
+    }
 
     /// Runs `body(lane)` for lanes 0..<count at once and returns when all are done.
     /// Inside, OpenBLAS uses one thread per call (its setting is process-wide, so a

@@ -93,11 +93,13 @@ final class BatchNormalization {
     /// then ReLU when asked. `residual` may be `y` itself.
     func apply(_ z: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, rows: Int, relu: Bool,
                adding residual: UnsafePointer<Float>? = nil) {
-        for row in 0..<rows {
-            for c in 0..<channels {
-                let offset = (row * channels + c) * plane
-                Self.affine(z + offset, into: y + offset, adding: residual.map { $0 + offset }, count: plane,
-                            coefficient: coefficients[c], offset: offsets[c], relu: relu)
+        Lanes.split(rows: rows) { share in
+            for row in share {
+                for c in 0..<channels {
+                    let offset = (row * channels + c) * plane
+                    Self.affine(z + offset, into: y + offset, adding: residual.map { $0 + offset }, count: plane,
+                                coefficient: coefficients[c], offset: offsets[c], relu: relu)
+                }
             }
         }
     }

@@ -49,11 +49,13 @@ final class ConvolutionLayer: Layer {
         kernel.forward(x, weight: weight.value.pointer, into: y, rows: rows, training: training)
         let plane = output.height * output.width
         let b = bias.value.pointer
-        for row in 0..<rows {
-            for channel in 0..<output.channels {
-                let values = y + (row * output.channels + channel) * plane
-                let shift = b[channel]
-                for i in 0..<plane { values[i] = max(values[i] + shift, 0) }
+        Lanes.split(rows: rows) { share in
+            for row in share {
+                for channel in 0..<output.channels {
+                    let values = y + (row * output.channels + channel) * plane
+                    let shift = b[channel]
+                    for i in 0..<plane { values[i] = max(values[i] + shift, 0) }
+                }
             }
         }
     }

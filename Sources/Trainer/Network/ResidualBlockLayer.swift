@@ -93,7 +93,9 @@ final class ResidualBlockLayer: Layer {
         guard let dx else { return }
         // ∂x gets the shortcut's gradient too: ∂y itself through the identity.
         let shortcut: UnsafePointer<Float> = shortcutGradient.map { UnsafePointer($0.pointer) } ?? UnsafePointer(dy)
-        let count = rows * input.features
-        for i in 0..<count { dx[i] += shortcut[i] }
+        let features = input.features
+        Lanes.split(rows: rows) { share in
+            for i in (share.lowerBound * features)..<(share.upperBound * features) { dx[i] += shortcut[i] }
+        }
     }
 }
