@@ -1,7 +1,7 @@
 import CMalloc
 import Foundation
 import Journal
-import SweepPlan
+import LotteryCore
 import Wire
 
 extension CoordinatorService {

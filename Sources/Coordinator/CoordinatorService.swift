@@ -1,7 +1,7 @@
 import Foundation
 import Journal
 import Logging
-import SweepPlan
+import LotteryCore
 import Wire
 
 /// Runs a sweep: hands its trials to workers over ZeroMQ, journals every result

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// Decides which trial runs next and where; knows nothing of sockets or disks.
 ///

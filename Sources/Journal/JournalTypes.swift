@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// Where a trial is in its life.
 public enum TrialState: String, Sendable, Codable, CaseIterable {

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import SweepPlan
+import LotteryCore
 import Wire
 
 /// The worker's protocol state machine; one task drives it, so it needs no locks.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Journal
+import LotteryCore
 import SimulatedWorkers
 import SweepPlan
 import Trainer

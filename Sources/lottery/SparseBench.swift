@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SweepPlan
+import LotteryCore
 import Trainer
 
 struct SparseBench: ParsableCommand {

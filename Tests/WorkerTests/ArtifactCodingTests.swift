@@ -1,7 +1,8 @@
-import SweepPlan
+import LotteryCore
 import Testing
 import Trainer
 import Wire
+
 @testable import Worker
 
 /// Weights travel between trials as artifacts of bare floats whose layout comes

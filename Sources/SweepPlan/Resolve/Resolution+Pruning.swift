@@ -1,3 +1,5 @@
+import LotteryCore
+
 extension Resolution {
     /// The last level: `levels`, or `pruning.rounds` when only that is given; nil when
     /// neither is (reported).

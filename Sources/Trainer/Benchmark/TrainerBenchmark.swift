@@ -1,5 +1,5 @@
 import CFloatControl
-import SweepPlan
+import LotteryCore
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// A 3×3 convolution with stride 1 and one pixel of zero padding (the output has
 /// the input's height and width), a bias per output channel, then ReLU.

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// One trainable tensor with its gradient and, for prunable weights, its mask.
 public final class Parameter: @unchecked Sendable {

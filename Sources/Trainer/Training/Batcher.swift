@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// Forms batches: copies examples' bytes into the network's input as normalised
 /// floats (one table lookup per pixel) and their labels alongside.

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// A message of the coordinator–worker protocol, version 1 (docs/PROTOCOL.md).
 ///

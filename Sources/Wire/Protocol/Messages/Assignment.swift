@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 extension WireMessage {
     /// `ASSIGN`, coordinator → worker: run this attempt of this trial under this lease.

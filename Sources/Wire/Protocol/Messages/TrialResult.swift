@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 extension WireMessage {
     /// `RESULT`, worker → coordinator: an attempt finished, with what it found and the
