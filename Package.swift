@@ -78,9 +78,13 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Journal", "SweepPlan", "LotteryCore"]),
         // Workers that train nothing, thousands to a thread: the coordinator's scale test and benchmark.
         .target(name: "SimulatedWorkers", dependencies: ["Wire", "LotteryCore"]),
+        // What `lottery bench` measures with: the trainer's throughput, a synthetic journal.
+        // Not part of any library that a sweep runs on.
+        .target(name: "Benchmarks", dependencies: ["Trainer", "Journal", "LotteryCore", "CFloatControl"]),
         .executableTarget(
             name: "lottery",
             dependencies: [
+                "Benchmarks",
                 "LotteryCore",
                 "SweepPlan",
                 "Trainer",
@@ -97,14 +101,15 @@ let package = Package(
 
         // What tests of several targets share: waiting without starving each other.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Journal", "LotteryCore", "SweepPlan"]),
         .testTarget(name: "ClusterTests", dependencies: ["Wire", "Journal", "LotteryCore", "SimulatedWorkers", "TestSupport"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "LotteryCore", "SweepPlan"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "LotteryCore", "SweepPlan"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Journal", "LotteryCore", "SweepPlan"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Journal", "LotteryCore", "SweepPlan", "Benchmarks"]),
         // FuzzCorpus/: inputs the tests replay (and scripts/fuzz grows), read from the source tree.
         .testTarget(name: "SweepPlanTests", dependencies: ["SweepPlan", "LotteryCore", "TestSupport"], exclude: ["FuzzCorpus"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "LotteryCore", "SweepPlan", "CZlib", "CFloatControl", "TestSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "LotteryCore"], exclude: ["FuzzCorpus"]),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Trainer", "Wire", "LotteryCore"]),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Trainer", "Wire", "LotteryCore", "Benchmarks"]),
     ]
 )

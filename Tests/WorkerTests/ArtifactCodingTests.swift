@@ -1,3 +1,4 @@
+import Benchmarks
 import LotteryCore
 import Testing
 import Trainer

@@ -1,4 +1,5 @@
 import Foundation
+import Journal
 import LotteryCore
 
 /// A journal of a sweep that trained nothing, written through the journal's own API as a

@@ -1,5 +1,6 @@
 import CFloatControl
 import LotteryCore
+import Trainer
 
 #if canImport(Glibc)
 import Glibc
