@@ -45,8 +45,8 @@ public final class CoordinatorService: @unchecked Sendable {
     /// Journal writes waiting for the next group commit, and what to send after it.
     var pendingWrites: [(Journal) throws -> Void] = []
     var afterCommit: [(PeerID, WireMessage)] = []
-    /// Artifacts of finished trials by role (`mask`, `final-weights`, `rewind-weights`).
-    var artifactsOf: [TrialID: [String: SHA256Digest]] = [:]
+    /// Artifacts of finished trials by the role they were made in (`mask`, `final-weights`, `rewind-weights`).
+    var artifactsOf: [TrialID: [ArtifactRole: SHA256Digest]] = [:]
     var artifactKinds: [SHA256Digest: ArtifactKind] = [:]
     /// Dataset fingerprints the sweep expects, by dataset name.
     var expectedFingerprints: [String: DatasetFingerprint]
@@ -98,19 +98,19 @@ public final class CoordinatorService: @unchecked Sendable {
         report(resume)
         let records = try journal.trials(plan: plan)
         for record in records {
-            artifactsOf[record.id] = record.artifacts.compactMapValues { SHA256Digest(hex: $0) }
-            for (role, digest) in artifactsOf[record.id] ?? [:] { artifactKinds[digest] = role == "mask" ? .mask : .weights }
+            var made: [ArtifactRole: SHA256Digest] = [:]
+            for (name, hex) in record.artifacts {
+                guard let role = ArtifactRole(rawValue: name), let digest = SHA256Digest(hex: hex) else { continue }
+                made[role] = digest
+                artifactKinds[digest] = role.kind
+            }
+            artifactsOf[record.id] = made
         }
         let leases = Dictionary(records.compactMap { record in record.lease.map { (record.id, $0) } },
                                 uniquingKeysWith: { first, _ in first })
+        // A trial the journal has as running is pending until its worker says it still runs it.
         scheduler = Scheduler(trials: records.map { record in
-            let state: Scheduler.State = switch record.state {
-            case .pending, .running: .pending
-            case .done: .done
-            case .failed: .failed
-            case .skipped: .skipped
-            }
-            return (record.planned, state, record.attempts)
+            (record.planned, record.state == .running ? .pending : record.state, record.attempts)
         }, leases: leases, configuration: configuration.scheduler)
         progress.start(done: scheduler.counts[.done] ?? 0, records: records, plan: plan)
 

@@ -1,10 +1,5 @@
 import LotteryCore
 
-/// Where a trial is in its life.
-public enum TrialState: String, Sendable, Codable, CaseIterable {
-    case pending, running, done, failed, skipped
-}
-
 /// A trial as the journal has it.
 public struct TrialRecord: Sendable {
     public var id: TrialID

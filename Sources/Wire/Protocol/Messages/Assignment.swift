@@ -67,7 +67,7 @@ extension WireMessage.Assignment {
     }
 
     init(header: JSONFields, frames: ArraySlice<[UInt8]>, limits: MessageLimits) throws(DecodeError) {
-        let check = FieldCheck(type: "ASSIGN")
+        let check = FieldCheck(type: MessageType.assign.rawValue)
         let lease = try header.string("lease")
         let trial = try header.string("trial")
         let attempt = try header.int("attempt")
