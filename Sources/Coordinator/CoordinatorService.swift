@@ -90,6 +90,15 @@ public final class CoordinatorService: @unchecked Sendable {
 
     /// Runs the sweep until every trial has ended (or `stop()`).
     public func run() async throws -> SweepOutcome {
+        try restore()
+        let wire = try openSocket()
+        try await serve(wire)
+        return try await shutDown(wire)
+    }
+
+    /// Picks up where the journal left off: the sweep's trials, their states, leases and
+    /// artifacts, and the dataset fingerprints workers must match.
+    func restore() throws {
         let now = Date().timeIntervalSince1970
         if configuration.retryFailed { _ = try journal.retryUnfinished(at: now) }
         // Fingerprints first: whoever sees the trials in the journal sees what workers must hold.
@@ -113,7 +122,10 @@ public final class CoordinatorService: @unchecked Sendable {
             (record.planned, record.state == .running ? .pending : record.state, record.attempts)
         }, leases: leases, configuration: configuration.scheduler)
         progress.start(done: scheduler.counts[.done] ?? 0, records: records, plan: plan)
+    }
 
+    /// Binds the ROUTER (with CURVE when configured) on its own thread, and points `send` at it.
+    private func openSocket() throws -> SocketThread {
         let context = try ZMQContext()
         let socket: SocketID = "workers"
         var options: [SocketOption] = [
@@ -145,6 +157,12 @@ public final class CoordinatorService: @unchecked Sendable {
                 self.logger.error("cannot encode \(message.typeName) for \(peer): \(error)")
             }
         }
+        return wire
+    }
+
+    /// The event loop: messages from workers, group commits, and every 250 ms liveness,
+    /// dispatch and heartbeats, until the sweep is finished or asked to stop.
+    private func serve(_ wire: SocketThread) async throws {
         let forward = Task { [continuation] in
             for await event in wire.events { continuation.yield(.wire(event)) }
             continuation.yield(.stop)
@@ -200,6 +218,10 @@ public final class CoordinatorService: @unchecked Sendable {
             }
             if stopping || scheduler.isFinished { break loop }
         }
+    }
+
+    /// Commits what is pending, journals how the sweep ended, and lets the last messages leave.
+    private func shutDown(_ wire: SocketThread) async throws -> SweepOutcome {
         try commit()
         let finished = scheduler.isFinished
         if finished && configuration.shutDownWorkersAtEnd {
