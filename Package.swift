@@ -103,13 +103,13 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Journal", "LotteryCore", "SweepPlan"]),
         .testTarget(name: "ClusterTests", dependencies: ["Wire", "Journal", "LotteryCore", "SimulatedWorkers", "TestSupport"]),
-        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "LotteryCore", "SweepPlan"]),
+        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Journal", "Wire", "LotteryCore", "SweepPlan", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "LotteryCore", "SweepPlan"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Journal", "LotteryCore", "SweepPlan", "Benchmarks"]),
         // FuzzCorpus/: inputs the tests replay (and scripts/fuzz grows), read from the source tree.
         .testTarget(name: "SweepPlanTests", dependencies: ["SweepPlan", "LotteryCore", "TestSupport"], exclude: ["FuzzCorpus"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "LotteryCore", "SweepPlan", "CZlib", "CFloatControl", "TestSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "LotteryCore"], exclude: ["FuzzCorpus"]),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Trainer", "Wire", "LotteryCore", "Benchmarks"]),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Trainer", "Wire", "LotteryCore", "Benchmarks", .product(name: "Logging", package: "swift-log")]),
     ]
 )
