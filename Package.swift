@@ -57,25 +57,35 @@ let package = Package(
         // The one thing Swift cannot say itself: the x86 MXCSR flush-to-zero bits.
         .target(name: "CFloatControl"),
 
+        // The words every other target speaks: models, presets, recipes, results, trial ids,
+        // sweeps and plans as values. No dependencies.
+        .target(name: "LotteryCore"),
+        // Reading sweep files (YAML) into those values; the only target that links Yams.
         .target(
             name: "SweepPlan",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: ["LotteryCore", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "Trainer",
-            dependencies: ["CBLAS", "CZlib", "CFloatControl", "SweepPlan"],
+            dependencies: ["CBLAS", "CZlib", "CFloatControl", "LotteryCore"],
             swiftSettings: trainerSettings
         ),
-        .target(name: "Wire", dependencies: ["CZeroMQ", "SweepPlan"]),
-        .target(name: "Journal", dependencies: ["CSQLite", "SweepPlan"]),
-        .target(name: "Coordinator", dependencies: ["CMalloc", "Wire", "Journal", "SweepPlan", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "Worker", dependencies: ["Wire", "Trainer", "SweepPlan", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "Reports", dependencies: ["Journal", "SweepPlan"]),
+        .target(name: "Wire", dependencies: ["CZeroMQ", "LotteryCore"]),
+        .target(name: "Journal", dependencies: ["CSQLite", "LotteryCore"]),
+        .target(name: "Coordinator", dependencies: ["CMalloc", "Wire", "Journal", "LotteryCore", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Worker", dependencies: ["Wire", "Trainer", "LotteryCore", .product(name: "Logging", package: "swift-log")]),
+        // Reads the sweep file a journal holds, so it links the sweep-file reader.
+        .target(name: "Reports", dependencies: ["Journal", "SweepPlan", "LotteryCore"]),
         // Workers that train nothing, thousands to a thread: the coordinator's scale test and benchmark.
-        .target(name: "SimulatedWorkers", dependencies: ["Wire", "SweepPlan"]),
+        .target(name: "SimulatedWorkers", dependencies: ["Wire", "LotteryCore"]),
+        // What `lottery bench` measures with: the trainer's throughput, a synthetic journal.
+        // Not part of any library that a sweep runs on.
+        .target(name: "Benchmarks", dependencies: ["Trainer", "Journal", "LotteryCore", "CFloatControl"]),
         .executableTarget(
             name: "lottery",
             dependencies: [
+                "Benchmarks",
+                "LotteryCore",
                 "SweepPlan",
                 "Trainer",
                 "Journal",
@@ -91,14 +101,15 @@ let package = Package(
 
         // What tests of several targets share: waiting without starving each other.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "ClusterTests", dependencies: ["Wire", "Journal", "SweepPlan", "SimulatedWorkers", "TestSupport"]),
-        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "SweepPlan"]),
-        .testTarget(name: "JournalTests", dependencies: ["Journal", "SweepPlan"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Journal", "SweepPlan"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Journal", "LotteryCore", "SweepPlan"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Wire", "Journal", "LotteryCore", "SimulatedWorkers", "TestSupport"]),
+        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Journal", "Wire", "LotteryCore", "SweepPlan", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "LotteryCore", "SweepPlan"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Journal", "LotteryCore", "SweepPlan", "Benchmarks"]),
         // FuzzCorpus/: inputs the tests replay (and scripts/fuzz grows), read from the source tree.
-        .testTarget(name: "SweepPlanTests", dependencies: ["SweepPlan", "TestSupport"], exclude: ["FuzzCorpus"]),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "SweepPlan", "CZlib", "CFloatControl", "TestSupport"]),
-        .testTarget(name: "WireTests", dependencies: ["Wire", "SweepPlan"], exclude: ["FuzzCorpus"]),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Trainer", "Wire", "SweepPlan"]),
+        .testTarget(name: "SweepPlanTests", dependencies: ["SweepPlan", "LotteryCore", "TestSupport"], exclude: ["FuzzCorpus"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "LotteryCore", "SweepPlan", "CZlib", "CFloatControl", "TestSupport"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "LotteryCore"], exclude: ["FuzzCorpus"]),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Trainer", "Wire", "LotteryCore", "Benchmarks", .product(name: "Logging", package: "swift-log")]),
     ]
 )

@@ -4,6 +4,7 @@
 // An input is a sweep file's bytes (read as UTF-8, invalid sequences repaired, as a file
 // would be): Tests/SweepPlanTests/FuzzCorpus/sweep holds inputs, and `SweepFileFuzzTests`
 // replays them in every test run.
+import LotteryCore
 import SweepPlan
 
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 import Wire
 
 /// A worker the coordinator knows: said HELLO and was welcomed.

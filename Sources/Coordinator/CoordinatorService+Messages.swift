@@ -1,7 +1,7 @@
 import CMalloc
 import Foundation
 import Journal
-import SweepPlan
+import LotteryCore
 import Wire
 
 extension CoordinatorService {
@@ -202,7 +202,7 @@ extension CoordinatorService {
         }
         if scheduler.complete(id, attempt: result.attempt, worker: worker.id) {
             curves[result.lease] = nil
-            artifactsOf[id] = Dictionary(uniqueKeysWithValues: result.artifacts.map { ($0.key.rawValue, $0.value.sha256) })
+            artifactsOf[id] = result.artifacts.mapValues(\.sha256)
             for artifact in result.artifacts.values { artifactKinds[artifact.sha256] = artifact.kind }
             let summary = result.summary
             let attempt = result.attempt
@@ -284,10 +284,10 @@ extension CoordinatorService {
                 guard let trial = trials[lease.trial] else { continue }
                 var attachments: [ArtifactRole: WireMessage.Attachment] = [:]
                 var problem: String? = nil
-                func attach(_ role: ArtifactRole, from source: TrialID?, artifact key: String) {
+                func attach(_ role: ArtifactRole, from source: TrialID?, artifact made: ArtifactRole) {
                     guard let source else { return }
-                    guard let digest = artifactsOf[source]?[key] else {
-                        problem = "trial \(source) has no \(key) artifact"
+                    guard let digest = artifactsOf[source]?[made] else {
+                        problem = "trial \(source) has no \(made.rawValue) artifact"
                         return
                     }
                     if worker.holds.contains(digest) {
@@ -303,13 +303,13 @@ extension CoordinatorService {
                 switch trial.recipe.start {
                 case .dense: break
                 case .prune:
-                    attach(.parentMask, from: trial.parent, artifact: "mask")
-                    attach(.parentWeights, from: trial.parent, artifact: "final-weights")
+                    attach(.parentMask, from: trial.parent, artifact: .mask)
+                    attach(.parentWeights, from: trial.parent, artifact: .finalWeights)
                 case .control:
-                    attach(.parentMask, from: trial.parent, artifact: "mask")
+                    attach(.parentMask, from: trial.parent, artifact: .mask)
                 }
                 if case .rewind = trial.recipe.reset {
-                    attach(.rewindWeights, from: trial.rewindSource, artifact: "rewind-weights")
+                    attach(.rewindWeights, from: trial.rewindSource, artifact: .rewindWeights)
                 }
                 if let problem {
                     apply(scheduler.fail(lease.trial, attempt: lease.attempt, worker: nil, error: problem, retryable: false))

@@ -13,7 +13,7 @@ extension CoordinatorService {
         if error.unsupportedVersion != nil {
             reason = .version
             detail = error.detail
-        } else if error.messageType == "HELLO" {
+        } else if error.type == .hello {
             reason = .malformedHello
             detail = "the coordinator cannot read this HELLO (\(error.reason)): \(error.detail); "
                 + "docs/PROTOCOL.md says what a HELLO holds"

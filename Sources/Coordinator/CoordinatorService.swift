@@ -1,7 +1,7 @@
 import Foundation
 import Journal
 import Logging
-import SweepPlan
+import LotteryCore
 import Wire
 
 /// Runs a sweep: hands its trials to workers over ZeroMQ, journals every result
@@ -45,8 +45,8 @@ public final class CoordinatorService: @unchecked Sendable {
     /// Journal writes waiting for the next group commit, and what to send after it.
     var pendingWrites: [(Journal) throws -> Void] = []
     var afterCommit: [(PeerID, WireMessage)] = []
-    /// Artifacts of finished trials by role (`mask`, `final-weights`, `rewind-weights`).
-    var artifactsOf: [TrialID: [String: SHA256Digest]] = [:]
+    /// Artifacts of finished trials by the role they were made in (`mask`, `final-weights`, `rewind-weights`).
+    var artifactsOf: [TrialID: [ArtifactRole: SHA256Digest]] = [:]
     var artifactKinds: [SHA256Digest: ArtifactKind] = [:]
     /// Dataset fingerprints the sweep expects, by dataset name.
     var expectedFingerprints: [String: DatasetFingerprint]
@@ -90,6 +90,15 @@ public final class CoordinatorService: @unchecked Sendable {
 
     /// Runs the sweep until every trial has ended (or `stop()`).
     public func run() async throws -> SweepOutcome {
+        try restore()
+        let wire = try openSocket()
+        try await serve(wire)
+        return try await shutDown(wire)
+    }
+
+    /// Picks up where the journal left off: the sweep's trials, their states, leases and
+    /// artifacts, and the dataset fingerprints workers must match.
+    func restore() throws {
         let now = Date().timeIntervalSince1970
         if configuration.retryFailed { _ = try journal.retryUnfinished(at: now) }
         // Fingerprints first: whoever sees the trials in the journal sees what workers must hold.
@@ -98,22 +107,25 @@ public final class CoordinatorService: @unchecked Sendable {
         report(resume)
         let records = try journal.trials(plan: plan)
         for record in records {
-            artifactsOf[record.id] = record.artifacts.compactMapValues { SHA256Digest(hex: $0) }
-            for (role, digest) in artifactsOf[record.id] ?? [:] { artifactKinds[digest] = role == "mask" ? .mask : .weights }
+            var made: [ArtifactRole: SHA256Digest] = [:]
+            for (name, hex) in record.artifacts {
+                guard let role = ArtifactRole(rawValue: name), let digest = SHA256Digest(hex: hex) else { continue }
+                made[role] = digest
+                artifactKinds[digest] = role.kind
+            }
+            artifactsOf[record.id] = made
         }
         let leases = Dictionary(records.compactMap { record in record.lease.map { (record.id, $0) } },
                                 uniquingKeysWith: { first, _ in first })
+        // A trial the journal has as running is pending until its worker says it still runs it.
         scheduler = Scheduler(trials: records.map { record in
-            let state: Scheduler.State = switch record.state {
-            case .pending, .running: .pending
-            case .done: .done
-            case .failed: .failed
-            case .skipped: .skipped
-            }
-            return (record.planned, state, record.attempts)
+            (record.planned, record.state == .running ? .pending : record.state, record.attempts)
         }, leases: leases, configuration: configuration.scheduler)
         progress.start(done: scheduler.counts[.done] ?? 0, records: records, plan: plan)
+    }
 
+    /// Binds the ROUTER (with CURVE when configured) on its own thread, and points `send` at it.
+    private func openSocket() throws -> SocketThread {
         let context = try ZMQContext()
         let socket: SocketID = "workers"
         var options: [SocketOption] = [
@@ -145,6 +157,12 @@ public final class CoordinatorService: @unchecked Sendable {
                 self.logger.error("cannot encode \(message.typeName) for \(peer): \(error)")
             }
         }
+        return wire
+    }
+
+    /// The event loop: messages from workers, group commits, and every 250 ms liveness,
+    /// dispatch and heartbeats, until the sweep is finished or asked to stop.
+    private func serve(_ wire: SocketThread) async throws {
         let forward = Task { [continuation] in
             for await event in wire.events { continuation.yield(.wire(event)) }
             continuation.yield(.stop)
@@ -200,6 +218,10 @@ public final class CoordinatorService: @unchecked Sendable {
             }
             if stopping || scheduler.isFinished { break loop }
         }
+    }
+
+    /// Commits what is pending, journals how the sweep ended, and lets the last messages leave.
+    private func shutDown(_ wire: SocketThread) async throws -> SweepOutcome {
         try commit()
         let finished = scheduler.isFinished
         if finished && configuration.shutDownWorkersAtEnd {

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// A worker's copy of a dataset that is not the sweep's, and the words that say so: the
 /// `REJECT` detail, the coordinator's log line and the journal event all use them.

@@ -1,7 +1,7 @@
 import Foundation
 import Journal
 import Logging
-import SweepPlan
+import LotteryCore
 
 /// What the coordinator shows while a sweep runs: on a terminal, one live status
 /// line; otherwise a log line per finished trial and a summary every 30 seconds.

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// Ready trials ordered by remaining chain length (longest first), then plan
 /// position: a binary heap with lazy removal.

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 import Wire
 
 /// Whether the artifacts of a `RESULT` can be what its trial's recipe makes, checked

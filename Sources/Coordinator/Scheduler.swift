@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// Decides which trial runs next and where; knows nothing of sockets or disks.
 ///
@@ -36,8 +36,6 @@ public struct Scheduler {
         }
     }
 
-    public enum State: String, Sendable { case pending, running, done, failed, skipped }
-
     public struct Lease: Hashable, Sendable {
         /// `L` and 32 random hex digits (128 bits): a peer cannot guess another's lease.
         public var id: String
@@ -63,7 +61,7 @@ public struct Scheduler {
         var rewindSource: TrialID?
         var children: [TrialID] = []
         var height = 1  // trials on the longest path from here to a leaf, itself included
-        var state: State
+        var state: TrialState
         var attempts: Int
         /// This coordinator's count of failed and of lapsed attempts (the journal keeps
         /// the attempt numbers; a restarted coordinator counts afresh).
@@ -90,11 +88,11 @@ public struct Scheduler {
     private var leaseByTrial: [TrialID: String] = [:]
     private var workers: [String: WorkerState] = [:]
     private var random = SystemRandomNumberGenerator()
-    public private(set) var counts: [State: Int] = [:]
+    public private(set) var counts: [TrialState: Int] = [:]
 
     /// `trials` in plan order (parents first), with the state and attempts the journal has,
     /// and for a trial that was running, the id of its lease (its worker may say it still runs it).
-    public init(trials: [(trial: PlannedTrial, state: State, attempts: Int)], leases: [TrialID: String] = [:],
+    public init(trials: [(trial: PlannedTrial, state: TrialState, attempts: Int)], leases: [TrialID: String] = [:],
                 configuration: Configuration = .init()) {
         self.configuration = configuration
         for (position, entry) in trials.enumerated() {
@@ -118,7 +116,7 @@ public struct Scheduler {
         }
     }
 
-    public func state(of id: TrialID) -> State? { nodes[id]?.state }
+    public func state(of id: TrialID) -> TrialState? { nodes[id]?.state }
     public func attempts(of id: TrialID) -> Int { nodes[id]?.attempts ?? 0 }
     public var isFinished: Bool { (counts[.pending] ?? 0) == 0 && (counts[.running] ?? 0) == 0 }
     public var readyCount: Int { ready.count }
@@ -285,7 +283,7 @@ public struct Scheduler {
         leasesByWorker[lease.worker]?.remove(lease.id)
     }
 
-    private mutating func setState(_ id: TrialID, _ state: State) {
+    private mutating func setState(_ id: TrialID, _ state: TrialState) {
         if let old = nodes[id]?.state { counts[old, default: 0] -= 1 }
         nodes[id]!.state = state
         counts[state, default: 0] += 1

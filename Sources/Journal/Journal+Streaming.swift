@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// Reads that stay small however large the sweep: a trial's points a row at a time from a
 /// cursor, and what `lottery status` shows without loading every trial.

@@ -1,5 +1,5 @@
 import Foundation
-import SweepPlan
+import LotteryCore
 
 /// The durable record of a sweep in `runs/<name>/sweep.sqlite` (SQLite, WAL,
 /// synchronous=FULL: a call that returns has reached the disk). Owned by one

@@ -1,9 +1,4 @@
-import SweepPlan
-
-/// Where a trial is in its life.
-public enum TrialState: String, Sendable, Codable, CaseIterable {
-    case pending, running, done, failed, skipped
-}
+import LotteryCore
 
 /// A trial as the journal has it.
 public struct TrialRecord: Sendable {

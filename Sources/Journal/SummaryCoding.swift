@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// A trial's `RunSummary` as the journal stores it since schema 4: a few bytes in a fixed
 /// little-endian layout (a BLOB in `trials.summary`), instead of JSON. Decoding 10,000

@@ -1,6 +1,6 @@
 import Foundation
 import Journal
-import SweepPlan
+import LotteryCore
 
 /// Writes a sweep's report (CSV tables and SVG plots, see docs/REPORTS.md) from its journal
 /// alone, so it works on a finished sweep and on one still running.

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 import Wire
 
 /// Results for simulated workers: a summary and artifacts of the sizes the trial's

@@ -1,5 +1,5 @@
 import Foundation
-import SweepPlan
+import LotteryCore
 import Wire
 
 /// Many simulated workers on one thread, each its own DEALER socket speaking the

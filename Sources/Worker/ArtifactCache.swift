@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 import Wire
 
 /// Artifacts this worker has received or made, by digest, up to a byte budget;

@@ -1,6 +1,6 @@
 import Foundation
+import LotteryCore
 import Synchronization
-import SweepPlan
 import Trainer
 import Wire
 

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import SweepPlan
+import LotteryCore
 import Trainer
 import Wire
 

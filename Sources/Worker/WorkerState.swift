@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import SweepPlan
+import LotteryCore
 import Wire
 
 /// The worker's protocol state machine; one task drives it, so it needs no locks.
@@ -119,60 +119,17 @@ struct WorkerState {
         }
         switch message {
         case .welcome(let welcome):
-            if coordinator != welcome.coordinator {
-                logger.info("welcomed by coordinator \(welcome.coordinator) for sweep \(welcome.sweep)")
-            }
-            coordinator = welcome.coordinator
-            helloSentAt = nil
-            heartbeat = welcome.heartbeatInterval
-            deadAfter = welcome.deadAfter
-            // The coordinator may be a new one that lost what it had not journaled: every
-            // curve again (it keeps what it lacks), then the results.
-            for trial in running.values { resendCurve(of: trial.assignment.lease, trial.assignment.trialAttempt, send: send) }
-            for (attempt, entry) in unacknowledged {
-                resend(entry.message, send: send)
-                unacknowledged[attempt]?.sentAt = .now
-            }
-            send(.ready(.init(free: free)))
+            welcomed(welcome, send: send)
         case .reject(let rejection):
-            if rejection.reason == .unknownWorker {
-                if let helloSentAt, ContinuousClock.now - helloSentAt < .seconds(2) { break }
-                logger.info("the coordinator does not know this worker (it restarted?); saying hello again")
-                sayHello(send)
-            } else {
-                logger.error("rejected by the coordinator (\(rejection.reason)): \(rejection.detail)")
-                for trial in running.values { trial.stop() }
-                ending = .rejected("\(rejection.reason): \(rejection.detail)")
-            }
+            rejected(rejection, send: send)
         case .assign(let assignment):
             accept(assignment, send: send, report: report)
         case .artifacts(let delivery):
-            for artifact in delivery.artifacts { cache.put(artifact) }
-            for (lease, entry) in waiting {
-                let missing = entry.missing.filter { cache.get($0) == nil }
-                if missing.contains(where: { delivery.missing.contains($0) }) {
-                    waiting[lease] = nil
-                    fail(entry.assignment, error: "the coordinator does not have artifact \(missing.first!)", send: send)
-                } else if missing.isEmpty {
-                    waiting[lease] = nil
-                    start(entry.assignment, report: report)
-                } else {
-                    waiting[lease]?.missing = missing
-                }
-            }
+            received(delivery, send: send, report: report)
         case .ack(let attempt):
             if let lease = unacknowledged.removeValue(forKey: attempt)?.lease { curves[lease] = nil }
         case .cancel(let cancellation):
-            // The lease is void: nothing sent for it would count any more, not even a result.
-            logger.info("trial \(cancellation.trial) cancelled: \(cancellation.reason)")
-            running[cancellation.lease]?.stop()
-            running[cancellation.lease] = nil
-            waiting[cancellation.lease] = nil
-            curves[cancellation.lease] = nil
-            if unacknowledged[cancellation.trialAttempt]?.lease == cancellation.lease {
-                unacknowledged[cancellation.trialAttempt] = nil
-            }
-            send(.ready(.init(free: free)))
+            cancel(cancellation, send: send)
         case .drain:
             logger.info("the coordinator asks to drain")
             draining = true
@@ -186,6 +143,67 @@ struct WorkerState {
         default:
             logger.warning("dropped a \(message.typeName), which a coordinator does not send")
         }
+    }
+
+    private mutating func welcomed(_ welcome: WireMessage.Welcome, send: (WireMessage) -> Void) {
+        if coordinator != welcome.coordinator {
+            logger.info("welcomed by coordinator \(welcome.coordinator) for sweep \(welcome.sweep)")
+        }
+        coordinator = welcome.coordinator
+        helloSentAt = nil
+        heartbeat = welcome.heartbeatInterval
+        deadAfter = welcome.deadAfter
+        // The coordinator may be a new one that lost what it had not journaled: every
+        // curve again (it keeps what it lacks), then the results.
+        for trial in running.values { resendCurve(of: trial.assignment.lease, trial.assignment.trialAttempt, send: send) }
+        for (attempt, entry) in unacknowledged {
+            resend(entry.message, send: send)
+            unacknowledged[attempt]?.sentAt = .now
+        }
+        send(.ready(.init(free: free)))
+    }
+
+    private mutating func rejected(_ rejection: WireMessage.Rejection, send: (WireMessage) -> Void) {
+        if rejection.reason == .unknownWorker {
+            if let helloSentAt, ContinuousClock.now - helloSentAt < .seconds(2) { return }
+            logger.info("the coordinator does not know this worker (it restarted?); saying hello again")
+            sayHello(send)
+        } else {
+            logger.error("rejected by the coordinator (\(rejection.reason)): \(rejection.detail)")
+            for trial in running.values { trial.stop() }
+            ending = .rejected("\(rejection.reason): \(rejection.detail)")
+        }
+    }
+
+    /// Artifacts asked for with `FETCH`: the assignments that waited only for them start.
+    private mutating func received(_ delivery: WireMessage.ArtifactDelivery, send: (WireMessage) -> Void,
+                                   report: @escaping @Sendable (TrialThread.Report) -> Void) {
+        for artifact in delivery.artifacts { cache.put(artifact) }
+        for (lease, entry) in waiting {
+            let missing = entry.missing.filter { cache.get($0) == nil }
+            if missing.contains(where: { delivery.missing.contains($0) }) {
+                waiting[lease] = nil
+                fail(entry.assignment, error: "the coordinator does not have artifact \(missing.first!)", send: send)
+            } else if missing.isEmpty {
+                waiting[lease] = nil
+                start(entry.assignment, report: report)
+            } else {
+                waiting[lease]?.missing = missing
+            }
+        }
+    }
+
+    private mutating func cancel(_ cancellation: WireMessage.Cancellation, send: (WireMessage) -> Void) {
+        // The lease is void: nothing sent for it would count any more, not even a result.
+        logger.info("trial \(cancellation.trial) cancelled: \(cancellation.reason)")
+        running[cancellation.lease]?.stop()
+        running[cancellation.lease] = nil
+        waiting[cancellation.lease] = nil
+        curves[cancellation.lease] = nil
+        if unacknowledged[cancellation.trialAttempt]?.lease == cancellation.lease {
+            unacknowledged[cancellation.trialAttempt] = nil
+        }
+        send(.ready(.init(free: free)))
     }
 
     private mutating func accept(_ assignment: WireMessage.Assignment, send: @escaping (WireMessage) -> Void,

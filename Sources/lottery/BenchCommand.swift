@@ -1,6 +1,7 @@
 import ArgumentParser
+import Benchmarks
 import Foundation
-import SweepPlan
+import LotteryCore
 import Trainer
 
 struct BenchCommand: ParsableCommand {

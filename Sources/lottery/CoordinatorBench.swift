@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Journal
+import LotteryCore
 import SimulatedWorkers
-import SweepPlan
 import Trainer
 import Wire
 

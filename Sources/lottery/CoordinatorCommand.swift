@@ -2,8 +2,8 @@ import ArgumentParser
 import Coordinator
 import Foundation
 import Logging
+import LotteryCore
 import Reports
-import SweepPlan
 import Wire
 
 struct CoordinatorCommand: AsyncParsableCommand {

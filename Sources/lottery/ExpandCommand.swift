@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LotteryCore
 import SweepPlan
 
 /// `lottery expand sweeps/x.yaml`: validates a sweep file and shows the trials it would

@@ -1,6 +1,8 @@
 import ArgumentParser
+import Benchmarks
 import Foundation
 import Journal
+import LotteryCore
 import SimulatedWorkers
 import SweepPlan
 import Trainer

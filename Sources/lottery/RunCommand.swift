@@ -1,8 +1,8 @@
 import ArgumentParser
 import Coordinator
 import Foundation
+import LotteryCore
 import Reports
-import SweepPlan
 import Synchronization
 import Worker
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Journal
+import LotteryCore
 
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

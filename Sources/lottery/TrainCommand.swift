@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LotteryCore
 import SweepPlan
 import Trainer
 

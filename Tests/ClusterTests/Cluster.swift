@@ -1,6 +1,6 @@
 import Foundation
 import Journal
-import SweepPlan
+import LotteryCore
 import TestSupport
 import Testing
 

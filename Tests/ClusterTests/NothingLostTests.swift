@@ -1,7 +1,7 @@
 import Foundation
 import Journal
+import LotteryCore
 import SimulatedWorkers
-import SweepPlan
 import TestSupport
 import Testing
 import Wire

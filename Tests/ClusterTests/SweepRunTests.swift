@@ -1,6 +1,6 @@
 import Foundation
 import Journal
-import SweepPlan
+import LotteryCore
 import Testing
 
 /// Whole sweeps through real coordinator and worker processes over TCP on loopback.

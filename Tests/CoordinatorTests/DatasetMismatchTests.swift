@@ -1,5 +1,5 @@
 @testable import Coordinator
-import SweepPlan
+import LotteryCore
 import Testing
 
 /// The words a worker with other data is turned away with.

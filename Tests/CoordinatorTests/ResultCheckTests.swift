@@ -1,5 +1,5 @@
 @testable import Coordinator
-import SweepPlan
+import LotteryCore
 import Testing
 import Wire
 

@@ -1,4 +1,5 @@
 import Coordinator
+import LotteryCore
 import SweepPlan
 import Testing
 

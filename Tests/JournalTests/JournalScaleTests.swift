@@ -1,5 +1,6 @@
 import Foundation
 @testable import Journal
+import LotteryCore
 import SweepPlan
 import Testing
 

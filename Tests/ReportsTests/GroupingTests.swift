@@ -1,5 +1,7 @@
+import LotteryCore
 import SweepPlan
 import Testing
+
 @testable import Reports
 
 @Suite struct GroupingTests {

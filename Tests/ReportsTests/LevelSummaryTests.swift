@@ -1,6 +1,7 @@
 import Journal
-import SweepPlan
+import LotteryCore
 import Testing
+
 @testable import Reports
 
 @Suite struct LevelSummaryTests {

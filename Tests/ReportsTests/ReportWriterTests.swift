@@ -1,7 +1,8 @@
 import Foundation
 import Journal
-import SweepPlan
+import LotteryCore
 import Testing
+
 @testable import Reports
 
 @Suite struct ReportWriterTests {

@@ -1,7 +1,10 @@
+import Benchmarks
 import Foundation
 import Journal
+import LotteryCore
 import SweepPlan
 import Testing
+
 @testable import Reports
 
 @Suite struct SweepResultsTests {

@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import Journal
+import LotteryCore
 import SweepPlan
 import Testing
 @testable import Reports

@@ -1,7 +1,9 @@
 import Foundation
 import Journal
+import LotteryCore
 import SweepPlan
 import Testing
+
 @testable import Reports
 
 @Suite struct TrialsTableTests {

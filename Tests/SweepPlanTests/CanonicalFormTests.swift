@@ -1,5 +1,5 @@
+import LotteryCore
 import Testing
-@testable import SweepPlan
 
 @Suite struct CanonicalFormTests {
     @Test func fieldsKeepTheirOrderAndDefaultsAreLeftOut() {

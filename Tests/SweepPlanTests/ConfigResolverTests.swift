@@ -1,4 +1,6 @@
+import LotteryCore
 import Testing
+
 @testable import SweepPlan
 
 /// Presets merged with the file's values, and the problems only a whole combination shows.

@@ -1,4 +1,6 @@
+import LotteryCore
 import Testing
+
 @testable import SweepPlan
 
 /// How axes combine: cartesian products, `zip:` and `exclude:`.

@@ -1,5 +1,7 @@
 import Foundation
+import LotteryCore
 import Testing
+
 @testable import SweepPlan
 
 /// What `lottery expand` prints in each format.

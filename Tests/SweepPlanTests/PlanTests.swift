@@ -1,5 +1,5 @@
+import LotteryCore
 import Testing
-@testable import SweepPlan
 
 /// The trial DAG: chains, controls, one-shot branches, sharing, ids, order.
 @Suite struct PlanTests {

@@ -1,5 +1,5 @@
+import LotteryCore
 import Testing
-@testable import SweepPlan
 
 @Suite struct PruningScheduleTests {
     @Test func rateFromATarget() {

@@ -1,5 +1,5 @@
+import LotteryCore
 import Testing
-@testable import SweepPlan
 
 @Suite struct SHA256Tests {
     @Test func knownDigests() {

@@ -1,4 +1,6 @@
+import LotteryCore
 import Testing
+
 @testable import SweepPlan
 
 @Suite struct SuggestionTests {

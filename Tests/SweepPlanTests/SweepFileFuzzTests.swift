@@ -1,6 +1,8 @@
 import Foundation
+import LotteryCore
 import TestSupport
 import Testing
+
 @testable import SweepPlan
 
 /// A seeded random-input test of the sweep-file reader, bounded so that it runs in

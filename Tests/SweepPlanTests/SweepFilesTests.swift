@@ -1,5 +1,7 @@
 import Foundation
+import LotteryCore
 import Testing
+
 @testable import SweepPlan
 
 /// The sweeps shipped in `sweeps/` validate and expand, and say what they promise.

@@ -1,4 +1,6 @@
+import LotteryCore
 import Testing
+
 @testable import SweepPlan
 
 /// Problems found while reading keys and values: each reported at its line and column,

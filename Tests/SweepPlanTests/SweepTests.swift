@@ -1,5 +1,7 @@
 import Foundation
+import LotteryCore
 import Testing
+
 @testable import SweepPlan
 
 /// Loading a sweep file: from disk, its name, its digest, every problem at once.

@@ -1,5 +1,7 @@
 import Foundation
+import LotteryCore
 import Testing
+
 @testable import SweepPlan
 
 /// The problems `yaml` has, or an empty list when it is valid.

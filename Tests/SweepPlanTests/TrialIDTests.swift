@@ -1,6 +1,6 @@
 import Foundation
+import LotteryCore
 import Testing
-@testable import SweepPlan
 
 /// Pinned ids: if one of these changes, every journal's finished trials would be rerun.
 /// Change them only on purpose, and say so in the commit.

@@ -1,5 +1,6 @@
-import SweepPlan
+import LotteryCore
 import Testing
+
 @testable import Trainer
 
 /// Batch normalization's two modes and its running statistics, against the

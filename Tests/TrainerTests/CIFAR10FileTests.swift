@@ -1,6 +1,7 @@
 import Foundation
-import SweepPlan
+import LotteryCore
 import Testing
+
 @testable import Trainer
 
 /// The CIFAR-10 reader on small files in the binary format, written by the test.

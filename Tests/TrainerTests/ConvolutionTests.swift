@@ -1,5 +1,6 @@
-import SweepPlan
+import LotteryCore
 import Testing
+
 @testable import Trainer
 
 /// The fast convolutions against a naive one: a direct convolution (3×3 with one

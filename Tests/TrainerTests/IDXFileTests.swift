@@ -1,7 +1,8 @@
 import CZlib
 import Foundation
-import SweepPlan
+import LotteryCore
 import Testing
+
 @testable import Trainer
 
 /// IDX files written by the tests themselves: good ones, plain and compressed,

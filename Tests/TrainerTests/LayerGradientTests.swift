@@ -1,5 +1,6 @@
-import SweepPlan
+import LotteryCore
 import Testing
+
 @testable import Trainer
 
 /// Finite-difference checks of the layers a convolutional network adds: each

@@ -1,5 +1,6 @@
-import SweepPlan
+import LotteryCore
 import Testing
+
 @testable import Trainer
 
 struct OptimizerTests {

@@ -1,5 +1,6 @@
-import SweepPlan
+import LotteryCore
 import Testing
+
 @testable import Trainer
 
 /// The presets as the trainer builds them, against the paper's table

@@ -1,6 +1,7 @@
 import Foundation
-import SweepPlan
+import LotteryCore
 import Testing
+
 @testable import Trainer
 
 /// Sparse layers: the compressed form, its kernels against direct loops and

@@ -1,6 +1,7 @@
 import Foundation
-import SweepPlan
+import LotteryCore
 import Testing
+
 @testable import Trainer
 
 /// Small in-memory datasets for fast tests: `classes` classes, each a noisy

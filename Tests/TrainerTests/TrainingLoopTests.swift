@@ -1,6 +1,7 @@
-import SweepPlan
+import LotteryCore
 import TestSupport
 import Testing
+
 @testable import Trainer
 
 struct TrainingLoopTests {

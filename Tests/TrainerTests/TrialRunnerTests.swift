@@ -1,6 +1,8 @@
+import LotteryCore
 import SweepPlan
 import TestSupport
 import Testing
+
 @testable import Trainer
 
 struct TrialRunnerTests {

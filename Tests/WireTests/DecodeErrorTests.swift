@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 import Testing
 import Wire
 

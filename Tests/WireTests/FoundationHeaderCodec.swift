@@ -1,5 +1,6 @@
 import Foundation
-import SweepPlan
+import LotteryCore
+
 @testable import Wire
 
 /// The header codec as it was before the hand-written one: Foundation's `JSONEncoder` and

@@ -1,6 +1,7 @@
 import Foundation
-import SweepPlan
+import LotteryCore
 import Testing
+
 @testable import Wire
 
 /// The hand-written header codec against the Foundation one it replaced

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 import Wire
 
 /// One of every message, with every optional part used, for round-trip and fuzz tests.

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 import Wire
 
 /// Seeded random messages of every type, with awkward values: strings with quotes,

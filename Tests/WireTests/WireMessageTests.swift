@@ -1,5 +1,5 @@
 import Foundation
-import SweepPlan
+import LotteryCore
 import Testing
 import Wire
 

@@ -1,7 +1,9 @@
-import SweepPlan
+import Benchmarks
+import LotteryCore
 import Testing
 import Trainer
 import Wire
+
 @testable import Worker
 
 /// Weights travel between trials as artifacts of bare floats whose layout comes

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// A trial's branch without the control's replicate number: what summaries and plots group
 /// by, so the replicates of a control pool with the seeds.

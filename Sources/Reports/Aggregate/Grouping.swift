@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// Which configs pool into one group of the summary, the plots and the text: the configs
 /// that agree on the grouping axes. By default every axis but the seeds, so a group is a

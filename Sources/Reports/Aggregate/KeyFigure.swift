@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// The numbers of a finished trial that summaries aggregate over seeds.
 public enum KeyFigure: String, Hashable, Sendable, CaseIterable {

@@ -1,5 +1,5 @@
 import Journal
-import SweepPlan
+import LotteryCore
 
 /// The trials of one group at one level and branch kind (all seeds, and all replicates of a
 /// control), with statistics of their key figures over the finished ones.

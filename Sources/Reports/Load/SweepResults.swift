@@ -1,5 +1,6 @@
 import Foundation
 import Journal
+import LotteryCore
 import SweepPlan
 
 /// What a journal holds about a sweep: the sweep file (and the plan rebuilt from it), every

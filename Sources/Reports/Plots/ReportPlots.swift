@@ -1,5 +1,5 @@
 import Journal
-import SweepPlan
+import LotteryCore
 
 /// The report's figures, built from the summary rows and the metric points.
 struct ReportPlots {

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// `metrics.csv`: every evaluation point streamed, in long format (one value per row), for
 /// the attempt that counts (see `SweepResults.metricAttempts`); trials in plan order, then

@@ -1,5 +1,5 @@
 import Journal
-import SweepPlan
+import LotteryCore
 
 /// `trials.csv`: one row per trial of the plan, in plan order (parents first), whatever its
 /// state. Columns are documented in docs/REPORTS.md.

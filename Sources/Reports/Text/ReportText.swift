@@ -1,5 +1,6 @@
 import Foundation
 import Journal
+import LotteryCore
 
 /// The short text `lottery report` prints: what was read, what was written, and per group
 /// and branch how far pruning goes before test accuracy falls behind the dense network.

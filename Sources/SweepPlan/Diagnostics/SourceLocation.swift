@@ -1,3 +1,5 @@
+import LotteryCore
+
 /// A place in a sweep file, as editors count it: lines and columns start at 1.
 public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The file as the user named it (`sweeps/x.yaml`), or `<string>` for text given directly.

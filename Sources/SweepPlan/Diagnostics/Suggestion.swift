@@ -1,3 +1,5 @@
+import LotteryCore
+
 /// "Did you mean …?": the known word nearest to a misspelt one.
 enum Suggestion {
     /// The candidate with the smallest edit distance to `word`, if it is close enough to be

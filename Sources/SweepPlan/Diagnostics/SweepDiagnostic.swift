@@ -1,3 +1,5 @@
+import LotteryCore
+
 /// One problem found in a sweep file: where, at which key, what was wrong and what was
 /// expected, and what to do about it when that can be guessed.
 public struct SweepDiagnostic: Hashable, Sendable, CustomStringConvertible {

@@ -1,3 +1,5 @@
+import LotteryCore
+
 /// Why a sweep file could not be turned into a plan. Nothing runs when this is thrown.
 public struct SweepError: Error, Sendable, CustomStringConvertible {
     private enum Kind: Sendable {

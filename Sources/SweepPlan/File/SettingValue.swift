@@ -1,3 +1,5 @@
+import LotteryCore
+
 /// One value of a sweep-file setting, parsed and range-checked but not yet resolved
 /// against a preset or a dataset (an epoch count stays an epoch count here).
 enum SettingValue: Hashable, Sendable {

@@ -1,3 +1,5 @@
+import LotteryCore
+
 /// A sweep file read against the schema: every setting it gives, the grid rules, and the
 /// problems found so far. Preset defaults are not applied yet (see `ConfigResolver`).
 struct SweepDocument: Sendable {

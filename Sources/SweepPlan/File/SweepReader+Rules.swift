@@ -1,3 +1,4 @@
+import LotteryCore
 import Yams
 
 /// `zip:` and `exclude:`, read once every setting is known, since they name axes.

@@ -1,3 +1,4 @@
+import LotteryCore
 import Yams
 
 extension SweepReader {

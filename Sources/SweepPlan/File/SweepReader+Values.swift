@@ -1,3 +1,4 @@
+import LotteryCore
 import Yams
 
 /// Reading the values of a field: one, or a list of them (an axis), each checked.

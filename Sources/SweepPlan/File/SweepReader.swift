@@ -1,3 +1,4 @@
+import LotteryCore
 import Yams
 
 /// Reads a sweep file's YAML against `SweepSchema` into a `SweepDocument`, collecting every

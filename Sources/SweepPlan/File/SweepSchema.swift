@@ -1,3 +1,5 @@
+import LotteryCore
+
 /// A key that holds a value (or, as a list, an axis of values).
 struct SchemaField: Sendable {
     /// The key as written in its mapping.

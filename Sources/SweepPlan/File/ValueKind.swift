@@ -1,3 +1,5 @@
+import LotteryCore
+
 /// What one value of a setting must look like, and how to read it.
 enum ValueKind: Sendable, Equatable {
     /// Any string (names, descriptions, paths).

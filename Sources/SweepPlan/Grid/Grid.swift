@@ -1,3 +1,5 @@
+import LotteryCore
+
 /// Every combination of a sweep file's axis values, zipped axes moving together, less the
 /// excluded combinations.
 ///

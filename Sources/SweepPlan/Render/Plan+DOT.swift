@@ -1,3 +1,5 @@
+import LotteryCore
+
 extension Plan {
     /// The trial DAG in Graphviz's DOT language: one box per trial (level, branch, id,
     /// expected weights remaining, the axis values it has), an edge from each parent;

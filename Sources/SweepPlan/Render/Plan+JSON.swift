@@ -1,4 +1,5 @@
 import Foundation
+import LotteryCore
 
 extension Plan {
     /// The whole plan as JSON (keys sorted, two-space indent): the summary, axes, configs,

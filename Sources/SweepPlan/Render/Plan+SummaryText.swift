@@ -1,3 +1,5 @@
+import LotteryCore
+
 extension Plan {
     /// What `lottery expand` prints by default.
     public var summaryText: String {

@@ -1,3 +1,5 @@
+import LotteryCore
+
 /// The ways `lottery expand` can show a plan.
 public enum PlanFormat: String, Hashable, Sendable, CaseIterable {
     /// Counts: configs, chains, trials, shared trials, depth, work.

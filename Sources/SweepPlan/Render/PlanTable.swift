@@ -1,3 +1,5 @@
+import LotteryCore
+
 /// One row per trial of a plan, with one column per axis, as aligned text or CSV.
 struct PlanTable {
     var header: [String]

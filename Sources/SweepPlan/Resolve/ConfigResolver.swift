@@ -1,3 +1,5 @@
+import LotteryCore
+
 /// Turns one grid point into a `ChainSpec`: applies the model's preset, merges the file's
 /// values over it, and checks what only a whole combination can show (a rewind point
 /// beyond the run, a batch larger than the data, rates that global pruning cannot pool).

@@ -1,3 +1,5 @@
+import LotteryCore
+
 extension Resolution {
     /// The preset `model` names; nil when there is none (reported, unless it was invalid).
     mutating func preset() -> Preset? {

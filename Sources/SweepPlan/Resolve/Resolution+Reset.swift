@@ -1,3 +1,5 @@
+import LotteryCore
+
 extension Resolution {
     /// `reset:` with a rewind point resolved to an iteration within the run.
     mutating func reset(training: TrainingSpec, iterations: Int, trainExamples: Int) -> ResetSpec {

@@ -1,3 +1,5 @@
+import LotteryCore
+
 extension Resolution {
     /// The preset's training with the file's values over it, and the run's length in iterations.
     /// `model` and its prunable tensors `shapes` decide which kernels it can train with.

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 #if canImport(Glibc)
 import Glibc

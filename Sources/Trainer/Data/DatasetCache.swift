@@ -1,5 +1,5 @@
+import LotteryCore
 import Synchronization
-import SweepPlan
 
 /// Datasets already read by this process. The files of a dataset are read once;
 /// each validation split over them is made once.

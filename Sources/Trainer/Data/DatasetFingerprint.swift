@@ -1,5 +1,5 @@
 import CZlib
-import SweepPlan
+import LotteryCore
 
 #if canImport(Glibc)
 import Glibc

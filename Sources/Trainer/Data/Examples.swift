@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// Labelled examples kept as bytes, as they are on disk: a 60,000-image training
 /// set is 47 MB this way instead of 188 MB as floats. Batches are converted to

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import SweepPlan
+import LotteryCore
 
 /// MNIST's IDX format: a big-endian header (two zero bytes, a type code — 0x08 for
 /// unsigned bytes — and the number of dimensions, then each dimension as a 32-bit

@@ -40,13 +40,13 @@ public enum BLAS {
 }
 
 /// The matrix products a piece of code makes, by shape, so that a benchmark can
-/// time those products alone (`TrainerBenchmark.gemmThroughput`).
-final class GEMMRecorder {
-    struct Call: Hashable {
-        var transposeA: Bool, transposeB: Bool
-        var m: Int, n: Int, k: Int
-        var lda: Int, ldb: Int, ldc: Int
-        var beta: Float
+/// time those products alone (`TrainerBenchmark.gemmThroughput`, in the `Benchmarks` target).
+package final class GEMMRecorder {
+    package struct Call: Hashable {
+        package var transposeA: Bool, transposeB: Bool
+        package var m: Int, n: Int, k: Int
+        package var lda: Int, ldb: Int, ldc: Int
+        package var beta: Float
     }
 
     var calls: [Call] = []
@@ -61,7 +61,7 @@ final class GEMMRecorder {
 
     /// The products `body` makes, made on one thread: with one training thread,
     /// convolutions run one lane, so no two products are recorded at once.
-    static func record(_ body: () throws -> Void) rethrows -> [Call] {
+    package static func record(_ body: () throws -> Void) rethrows -> [Call] {
         let recorder = GEMMRecorder()
         let threads = BLAS.threads
         BLAS.threads = 1

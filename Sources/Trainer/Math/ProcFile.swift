@@ -3,8 +3,8 @@ import Glibc
 #endif
 
 /// Lines of a small text file such as /proc/cpuinfo (empty if it cannot be read).
-enum ProcFile {
-    static func lines(_ path: String) -> [String] {
+package enum ProcFile {
+    package static func lines(_ path: String) -> [String] {
         guard let file = fopen(path, "r") else { return [] }
         defer { fclose(file) }
         var lines: [String] = []

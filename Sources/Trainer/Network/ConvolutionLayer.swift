@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// A 3×3 convolution with stride 1 and one pixel of zero padding (the output has
 /// the input's height and width), a bias per output channel, then ReLU.
@@ -105,12 +105,19 @@ extension ConvolutionLayer {
 
 /// The sizes a convolution kernel works with: a 3×3 kernel with one pixel of
 /// zero padding, or a 1×1 kernel without, at stride 1 or 2.
-struct ConvolutionGeometry: Hashable {
-    var input: ActivationShape
+package struct ConvolutionGeometry: Hashable {
+    package var input: ActivationShape
     var outputChannels: Int
     /// 3 or 1.
     var kernelSize: Int = 3
     var stride: Int = 1
+
+    package init(input: ActivationShape, outputChannels: Int, kernelSize: Int = 3, stride: Int = 1) {
+        self.input = input
+        self.outputChannels = outputChannels
+        self.kernelSize = kernelSize
+        self.stride = stride
+    }
 
     var inputChannels: Int { input.channels }
     var height: Int { input.height }
@@ -120,7 +127,7 @@ struct ConvolutionGeometry: Hashable {
     var padding: Int { (kernelSize - 1) / 2 }
     /// Kernel taps per input channel: 9 or 1.
     var taps: Int { kernelSize * kernelSize }
-    var output: ActivationShape {
+    package var output: ActivationShape {
         ActivationShape(channels: outputChannels, height: ModelSpec.strided(height, stride),
                         width: ModelSpec.strided(width, stride))
     }
@@ -141,7 +148,7 @@ public enum ConvolutionAlgorithm: String, CaseIterable, Sendable {
     /// 2.25× fewer multiplications than im2col.
     case winograd
 
-    func resolved(for geometry: ConvolutionGeometry) -> ConvolutionAlgorithm {
+    package func resolved(for geometry: ConvolutionGeometry) -> ConvolutionAlgorithm {
         // Winograd F(2×2, 3×3) is a stride-1 3×3 algorithm.
         guard geometry.isSame3x3 else { return .im2col }
         guard self == .automatic else { return self }
@@ -150,7 +157,7 @@ public enum ConvolutionAlgorithm: String, CaseIterable, Sendable {
         return geometry.inputChannels >= 16 ? .winograd : .im2col
     }
 
-    func makeKernel(geometry: ConvolutionGeometry, capacity: Int) -> any ConvolutionKernel {
+    package func makeKernel(geometry: ConvolutionGeometry, capacity: Int) -> any ConvolutionKernel {
         if self == .winograd {
             precondition(geometry.isSame3x3, "Winograd F(2×2, 3×3) computes stride-1 3×3 convolutions only")
             return WinogradConvolution(geometry: geometry)
@@ -160,7 +167,7 @@ public enum ConvolutionAlgorithm: String, CaseIterable, Sendable {
 }
 
 /// The linear part of a convolution: no bias, no activation.
-protocol ConvolutionKernel: AnyObject {
+package protocol ConvolutionKernel: AnyObject {
     /// y = conv(x, W) for `rows` examples. A training forward may keep what the
     /// backward pass of the same rows will need.
     func forward(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// y = x·W + b, then ReLU unless it is the output layer. W is `in × out`, row-major.
 ///

@@ -36,11 +36,17 @@ extension Layer {
 
 /// The shape of one example's activations: `channels` planes of `height × width`.
 /// A fully connected layer's output is `features × 1 × 1`.
-struct ActivationShape: Hashable, CustomStringConvertible {
+package struct ActivationShape: Hashable, CustomStringConvertible {
     var channels: Int
     var height: Int
     var width: Int
 
-    var features: Int { channels * height * width }
-    var description: String { "\(channels)×\(height)×\(width)" }
+    package init(channels: Int, height: Int, width: Int) {
+        self.channels = channels
+        self.height = height
+        self.width = width
+    }
+
+    package var features: Int { channels * height * width }
+    package var description: String { "\(channels)×\(height)×\(width)" }
 }

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// How one prunable layer computes.
 public struct LayerKernel: Hashable, Sendable, CustomStringConvertible {

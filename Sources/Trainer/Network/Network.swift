@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// A feed-forward classifier with its activation buffers, for batches of up to
 /// `capacity` examples.

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// A convolution without bias followed by batch normalization: the unit
 /// `ConvBNLayer` and `ResidualBlockLayer` are made of. It keeps the convolution's

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// One trainable tensor with its gradient and, for prunable weights, its mask.
 public final class Parameter: @unchecked Sendable {
@@ -34,7 +34,7 @@ public final class Parameter: @unchecked Sendable {
     /// Nil for biases, and for compressed weights, which store kept weights only.
     public private(set) var mask: FloatBuffer?
     /// Where the stored values sit, once a sparse layer has compressed its weight.
-    private(set) var pattern: SparsePattern?
+    package private(set) var pattern: SparsePattern?
     /// Elements of the tensor, kept or not.
     public let count: Int
     /// Inputs and outputs feeding one weight, for Glorot initialisation.

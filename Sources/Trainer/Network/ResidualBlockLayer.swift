@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// He et al.'s basic residual block, as one layer that owns its inner
 /// activations (the network stays a plain sequence of layers):

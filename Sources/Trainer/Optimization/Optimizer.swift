@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// Adam, SGD and SGD with momentum, each fused into one pass over a tensor that
 /// applies weight decay, the mask, the moment updates and the step together.

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// Which weights of one prunable layer are kept: 1 kept, 0 pruned.
 public struct LayerMask: Hashable, Sendable, Codable {

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// Magnitude pruning and its random control.
 public enum Pruner {

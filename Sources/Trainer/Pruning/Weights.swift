@@ -1,3 +1,5 @@
+import LotteryCore
+
 /// Values of every trainable tensor of a network (weights, biases, batch
 /// normalization's γ and β), then of its running statistics, by name: a snapshot
 /// to reset or rewind to, or the trained weights pruning reads. Carrying the

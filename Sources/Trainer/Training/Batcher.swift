@@ -1,16 +1,16 @@
-import SweepPlan
+import LotteryCore
 
 /// Forms batches: copies examples' bytes into the network's input as normalised
 /// floats (one table lookup per pixel) and their labels alongside.
-final class Batcher {
+package final class Batcher {
     let dataset: Dataset
     let network: Network
-    let labels: UnsafeMutablePointer<Int32>
+    package let labels: UnsafeMutablePointer<Int32>
     private let tables: [[Float]]
     /// Evaluated examples regrouped for a `.features` input, by split.
     private var regrouped: [Split: FeatureMajorExamples] = [:]
 
-    init(dataset: Dataset, network: Network) {
+    package init(dataset: Dataset, network: Network) {
         self.dataset = dataset
         self.network = network
         labels = .allocate(capacity: network.capacity)
@@ -23,7 +23,7 @@ final class Batcher {
 
     /// Loads the examples at `indices` (at most `capacity`) of `examples`, in the
     /// layout the network's first layer reads.
-    func load(indices: UnsafeBufferPointer<Int32>, from examples: Examples) {
+    package func load(indices: UnsafeBufferPointer<Int32>, from examples: Examples) {
         let features = examples.featuresPerExample
         let plane = features / tables.count
         let input = network.input
@@ -92,7 +92,7 @@ final class Batcher {
     }
 
     /// Mean loss and accuracy over `indices` of `examples` (all of them when nil).
-    func evaluate(indices: [Int32]?, from examples: Examples, iteration: Int, split: Split) -> Evaluation? {
+    package func evaluate(indices: [Int32]?, from examples: Examples, iteration: Int, split: Split) -> Evaluation? {
         network.withFrozenWeights {
             evaluateSlices(indices: indices, from: examples, iteration: iteration, split: split)
         }

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// A plan's trials trained in this process one after another, parents first: what
 /// `lottery train` does without a coordinator. Each trial is handed its parent's mask

@@ -1,5 +1,5 @@
 import CFloatControl
-import SweepPlan
+import LotteryCore
 
 /// What one training run produced.
 public struct TrainingOutcome: Sendable {

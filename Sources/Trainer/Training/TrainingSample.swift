@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// The training examples on which every evaluation measures training loss and accuracy:
 /// a fixed sample of `size` of the dataset's training examples (all of them when there

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// The artifacts a trial takes from earlier trials (see `TrialRecipe` for which
 /// start needs which).

@@ -1,4 +1,5 @@
-import SweepPlan
+import LotteryCore
+
 /// What an artifact's bytes hold.
 public enum ArtifactKind: String, Hashable, Sendable, Codable, CaseIterable {
     /// Which weights survive: a bit per prunable weight (see `Artifact.mask(_:)`).

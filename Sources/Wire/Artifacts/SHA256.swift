@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 extension SHA256 {
     /// The digest of `bytes` as an artifact name.

@@ -1,4 +1,5 @@
-import SweepPlan
+import LotteryCore
+
 /// How a header lists an artifact: `{"role", "kind", "sha256", "size", "frame"}`, where
 /// `frame` is the index among the message's binary frames (0 = the frame after the
 /// header), or absent when the artifact is named by digest only.

@@ -16,6 +16,8 @@ public struct DecodeError: Error, Hashable, Sendable, CustomStringConvertible {
     private let kind: Kind
     /// The message's type frame, when it was readable.
     public let messageType: String?
+    /// The message's type, when its type frame names one of this version.
+    public var type: MessageType? { messageType.flatMap(MessageType.init(rawValue:)) }
     /// What exactly was wrong, for logs.
     public let detail: String
 

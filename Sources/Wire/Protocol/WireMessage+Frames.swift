@@ -66,28 +66,28 @@ extension WireMessage {
         let header = try HeaderJSON.parse(headerBytes, type: type)
         let version = try HeaderJSON.version(of: header)
         // REJECT is read whatever its version: it is how a peer learns it speaks the wrong one.
-        guard version == Self.protocolVersion || type == "REJECT" else { throw .unsupportedVersion(type, version) }
+        guard version == Self.protocolVersion || type == MessageType.reject.rawValue else { throw .unsupportedVersion(type, version) }
         let binary = frames[2...]
         let check = FieldCheck(type: type)
 
-        switch type {
-        case "HELLO": self = .hello(try Self.body(header, binary, check))
-        case "READY": self = .ready(try Self.body(header, binary, check))
-        case "FETCH": self = .fetch(try Self.body(header, binary, check))
-        case "METRICS": self = .metrics(try Self.body(header, binary, check))
-        case "RESULT": self = .result(try TrialResult(header: header, frames: binary, limits: limits))
-        case "FAILED": self = .failed(try Self.body(header, binary, check))
-        case "WELCOME": self = .welcome(try Self.body(header, binary, check))
-        case "ASSIGN": self = .assign(try Assignment(header: header, frames: binary, limits: limits))
-        case "ARTIFACT": self = .artifacts(try ArtifactDelivery(header: header, frames: binary, limits: limits))
-        case "ACK": self = .ack(try Self.body(header, binary, check))
-        case "CANCEL": self = .cancel(try Self.body(header, binary, check))
-        case "REJECT": self = .reject(try Self.body(header, binary, check))
-        case "BYE": try Self.noFrames(binary, check); self = .bye
-        case "DRAIN": try Self.noFrames(binary, check); self = .drain
-        case "SHUTDOWN": try Self.noFrames(binary, check); self = .shutdown
-        case "HEARTBEAT": try Self.noFrames(binary, check); self = .heartbeat
-        default: throw .unknownType(type)
+        guard let kind = MessageType(rawValue: type) else { throw .unknownType(type) }
+        switch kind {
+        case .hello: self = .hello(try Self.body(header, binary, check))
+        case .ready: self = .ready(try Self.body(header, binary, check))
+        case .fetch: self = .fetch(try Self.body(header, binary, check))
+        case .metrics: self = .metrics(try Self.body(header, binary, check))
+        case .result: self = .result(try TrialResult(header: header, frames: binary, limits: limits))
+        case .failed: self = .failed(try Self.body(header, binary, check))
+        case .welcome: self = .welcome(try Self.body(header, binary, check))
+        case .assign: self = .assign(try Assignment(header: header, frames: binary, limits: limits))
+        case .artifact: self = .artifacts(try ArtifactDelivery(header: header, frames: binary, limits: limits))
+        case .ack: self = .ack(try Self.body(header, binary, check))
+        case .cancel: self = .cancel(try Self.body(header, binary, check))
+        case .reject: self = .reject(try Self.body(header, binary, check))
+        case .bye: try Self.noFrames(binary, check); self = .bye
+        case .drain: try Self.noFrames(binary, check); self = .drain
+        case .shutdown: try Self.noFrames(binary, check); self = .shutdown
+        case .heartbeat: try Self.noFrames(binary, check); self = .heartbeat
         }
     }
 

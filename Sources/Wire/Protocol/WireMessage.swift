@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 /// A message of the coordinator–worker protocol, version 1 (docs/PROTOCOL.md).
 ///
@@ -48,32 +48,52 @@ public enum WireMessage: Hashable, Sendable {
     public static let protocolVersion = 1
 
     /// The type frame's text.
-    public var typeName: String {
+    public var typeName: String { type.rawValue }
+
+    /// What the type frame says.
+    public var type: MessageType {
         switch self {
-        case .hello: "HELLO"
-        case .ready: "READY"
-        case .fetch: "FETCH"
-        case .metrics: "METRICS"
-        case .result: "RESULT"
-        case .failed: "FAILED"
-        case .bye: "BYE"
-        case .welcome: "WELCOME"
-        case .assign: "ASSIGN"
-        case .artifacts: "ARTIFACT"
-        case .ack: "ACK"
-        case .cancel: "CANCEL"
-        case .reject: "REJECT"
-        case .drain: "DRAIN"
-        case .shutdown: "SHUTDOWN"
-        case .heartbeat: "HEARTBEAT"
+        case .hello: .hello
+        case .ready: .ready
+        case .fetch: .fetch
+        case .metrics: .metrics
+        case .result: .result
+        case .failed: .failed
+        case .bye: .bye
+        case .welcome: .welcome
+        case .assign: .assign
+        case .artifacts: .artifact
+        case .ack: .ack
+        case .cancel: .cancel
+        case .reject: .reject
+        case .drain: .drain
+        case .shutdown: .shutdown
+        case .heartbeat: .heartbeat
         }
     }
 
     /// Every type frame of version 1.
-    public static let typeNames: [String] = [
-        "HELLO", "READY", "FETCH", "METRICS", "RESULT", "FAILED", "BYE",
-        "WELCOME", "ASSIGN", "ARTIFACT", "ACK", "CANCEL", "REJECT", "DRAIN", "SHUTDOWN", "HEARTBEAT",
-    ]
+    public static let typeNames: [String] = MessageType.allCases.map(\.rawValue)
+}
+
+/// The type frame of each message of protocol version 1: the one place its spelling is written.
+public enum MessageType: String, Hashable, Sendable, CaseIterable {
+    case hello = "HELLO"
+    case ready = "READY"
+    case fetch = "FETCH"
+    case metrics = "METRICS"
+    case result = "RESULT"
+    case failed = "FAILED"
+    case bye = "BYE"
+    case welcome = "WELCOME"
+    case assign = "ASSIGN"
+    case artifact = "ARTIFACT"
+    case ack = "ACK"
+    case cancel = "CANCEL"
+    case reject = "REJECT"
+    case drain = "DRAIN"
+    case shutdown = "SHUTDOWN"
+    case heartbeat = "HEARTBEAT"
 }
 
 /// One attempt at one trial: what results are deduplicated by. A trial that is

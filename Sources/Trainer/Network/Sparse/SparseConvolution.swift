@@ -22,9 +22,9 @@
 /// eight kept taps of one output at a time, sharing each load of ∂y. With more
 /// than one training thread, examples are split between lanes, as Winograd's are.
 /// Sums run in a fixed order: the same trial gives the same bits on every run.
-final class SparseConvolution: ConvolutionKernel {
+package final class SparseConvolution: ConvolutionKernel {
     let geometry: ConvolutionGeometry
-    let pattern: SparsePattern
+    package let pattern: SparsePattern
     /// Floats from one padded row to the next: the width and a zero on each side.
     let rowStride: Int
     /// Positions computed per plane: every row of `rowStride`, rounded up to whole vectors.
@@ -68,7 +68,7 @@ final class SparseConvolution: ConvolutionKernel {
     static let block = 64
 
     /// `keep`: the layer's mask, `outputs × inputs × 3 × 3` (nonzero = kept).
-    init(geometry: ConvolutionGeometry, keep: UnsafePointer<Float>) {
+    package init(geometry: ConvolutionGeometry, keep: UnsafePointer<Float>) {
         precondition(geometry.isSame3x3, "sparse convolutions are written for 3×3 stride-1 convolutions")
         self.geometry = geometry
         let taps = 9 * geometry.inputChannels
@@ -120,7 +120,7 @@ final class SparseConvolution: ConvolutionKernel {
         return lanes
     }
 
-    func forward(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+    package func forward(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                  rows: Int, training: Bool) {
         gatherRowValues(weight)
         let inputFeatures = geometry.input.features
@@ -136,7 +136,7 @@ final class SparseConvolution: ConvolutionKernel {
         }
     }
 
-    func backward(input x: UnsafePointer<Float>, weight: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>,
+    package func backward(input x: UnsafePointer<Float>, weight: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>,
                   weightGradient dW: UnsafeMutablePointer<Float>, inputGradient dx: UnsafeMutablePointer<Float>?,
                   rows: Int) {
         let inputFeatures = geometry.input.features

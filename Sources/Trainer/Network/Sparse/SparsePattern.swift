@@ -8,12 +8,12 @@
 /// ∂x walks the transpose (CSR): input `i`'s kept weights are at
 /// `rowStarts[i] ..< rowStarts[i + 1]`, with their output in `columnIndices` and
 /// where their value is stored in `storedPositions`.
-final class SparsePattern: @unchecked Sendable {
+package final class SparsePattern: @unchecked Sendable {
     // @unchecked: immutable after init; its buffers are only read.
     let inputs: Int
     let outputs: Int
     /// Kept weights.
-    let count: Int
+    package let count: Int
     let columnStarts: UnsafeMutablePointer<Int32>
     let rowIndices: UnsafeMutablePointer<Int32>
     let rowStarts: UnsafeMutablePointer<Int32>
@@ -74,10 +74,10 @@ final class SparsePattern: @unchecked Sendable {
     }
 
     /// Bytes the pattern itself takes (the values and their gradient are extra).
-    var bytes: Int { 4 * (outputs + 1 + inputs + 1 + 3 * count) }
+    package var bytes: Int { 4 * (outputs + 1 + inputs + 1 + 3 * count) }
 
     /// The stored values read from a dense matrix.
-    func gather(_ dense: UnsafePointer<Float>, into stored: UnsafeMutablePointer<Float>) {
+    package func gather(_ dense: UnsafePointer<Float>, into stored: UnsafeMutablePointer<Float>) {
         for j in 0..<outputs {
             for k in Int(columnStarts[j])..<Int(columnStarts[j + 1]) {
                 stored[k] = dense[Int(rowIndices[k]) * outputs + j]

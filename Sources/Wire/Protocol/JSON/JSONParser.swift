@@ -184,7 +184,13 @@ struct JSONParser {
             index = cursor
             throw failure("the input ends inside a string")
         }
-        // Slow path: unescape into a buffer.
+        return try parseEscapedString(from: start, firstEscape: cursor)
+    }
+
+    /// The slow path of `parseString`: a string with escapes, unescaped into a buffer.
+    /// `firstEscape` is where the first backslash is; everything before it is plain.
+    private mutating func parseEscapedString(from start: Int, firstEscape: Int) throws(Failure) -> String {
+        var cursor = firstEscape
         var utf8 = Array(UnsafeBufferPointer(rebasing: bytes[start ..< cursor]))
         while true {
             guard cursor < bytes.count else {
@@ -202,36 +208,7 @@ struct JSONParser {
                 return String(decoding: utf8, as: UTF8.self)
             case UInt8(ascii: "\\"):
                 index = cursor
-                cursor += 1
-                guard cursor < bytes.count else { throw failure("the input ends inside a string") }
-                let escaped = bytes[cursor]
-                cursor += 1
-                switch escaped {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(escaped)
-                case UInt8(ascii: "b"): utf8.append(0x08)
-                case UInt8(ascii: "f"): utf8.append(0x0c)
-                case UInt8(ascii: "n"): utf8.append(0x0a)
-                case UInt8(ascii: "r"): utf8.append(0x0d)
-                case UInt8(ascii: "t"): utf8.append(0x09)
-                case UInt8(ascii: "u"):
-                    guard let unit = hex4(at: cursor) else { throw failure("\\u needs four hexadecimal digits") }
-                    cursor += 4
-                    var scalar = UInt32(unit)
-                    if (0xd800 ... 0xdbff).contains(unit) {
-                        guard cursor + 1 < bytes.count, bytes[cursor] == UInt8(ascii: "\\"),
-                              bytes[cursor + 1] == UInt8(ascii: "u"), let low = hex4(at: cursor + 2),
-                              (0xdc00 ... 0xdfff).contains(low) else {
-                            throw failure("a \\u high surrogate without a low surrogate after it")
-                        }
-                        cursor += 6
-                        scalar = 0x10000 + ((UInt32(unit) - 0xd800) << 10) + (UInt32(low) - 0xdc00)
-                    } else if (0xdc00 ... 0xdfff).contains(unit) {
-                        throw failure("a \\u low surrogate without a high surrogate before it")
-                    }
-                    Self.appendUTF8(scalar, to: &utf8)
-                default:
-                    throw failure("an unknown escape in a string")
-                }
+                try unescape(at: &cursor, into: &utf8)
             default:
                 if byte < 0x20 {
                     index = cursor
@@ -240,6 +217,40 @@ struct JSONParser {
                 utf8.append(byte)
                 cursor += 1
             }
+        }
+    }
+
+    /// Appends what the escape at `cursor` (a backslash) stands for, and moves past it.
+    private mutating func unescape(at cursor: inout Int, into utf8: inout [UInt8]) throws(Failure) {
+        cursor += 1
+        guard cursor < bytes.count else { throw failure("the input ends inside a string") }
+        let escaped = bytes[cursor]
+        cursor += 1
+        switch escaped {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(escaped)
+        case UInt8(ascii: "b"): utf8.append(0x08)
+        case UInt8(ascii: "f"): utf8.append(0x0c)
+        case UInt8(ascii: "n"): utf8.append(0x0a)
+        case UInt8(ascii: "r"): utf8.append(0x0d)
+        case UInt8(ascii: "t"): utf8.append(0x09)
+        case UInt8(ascii: "u"):
+            guard let unit = hex4(at: cursor) else { throw failure("\\u needs four hexadecimal digits") }
+            cursor += 4
+            var scalar = UInt32(unit)
+            if (0xd800 ... 0xdbff).contains(unit) {
+                guard cursor + 1 < bytes.count, bytes[cursor] == UInt8(ascii: "\\"),
+                      bytes[cursor + 1] == UInt8(ascii: "u"), let low = hex4(at: cursor + 2),
+                      (0xdc00 ... 0xdfff).contains(low) else {
+                    throw failure("a \\u high surrogate without a low surrogate after it")
+                }
+                cursor += 6
+                scalar = 0x10000 + ((UInt32(unit) - 0xd800) << 10) + (UInt32(low) - 0xdc00)
+            } else if (0xdc00 ... 0xdfff).contains(unit) {
+                throw failure("a \\u low surrogate without a high surrogate before it")
+            }
+            Self.appendUTF8(scalar, to: &utf8)
+        default:
+            throw failure("an unknown escape in a string")
         }
     }
 

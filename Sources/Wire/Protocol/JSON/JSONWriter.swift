@@ -3,7 +3,8 @@
 /// (docs/PROTOCOL.md; `recipeJSONIsPinned`), but for infinities (below).
 ///
 /// - No whitespace. The caller writes an object's keys in sorted order (UTF-8 byte
-///   order; `sortedMembers` does it for keys known only at run time).
+///   order; `sortedMembers` does it for keys known only at run time); a debug build
+///   traps on a key out of order.
 /// - Strings: `"` and `\` escaped, `\b \f \n \r \t`, other bytes below 0x20 as
 ///   `\u00xx` (lowercase hex); `/`, DEL and everything else as they are.
 /// - Integers in decimal; a `Double` as its shortest round-trip text (Swift's
@@ -15,6 +16,10 @@
 ///   so that callers need not count.
 struct JSONWriter {
     private(set) var bytes: [UInt8] = []
+    #if DEBUG
+    /// The last key written in each open object, innermost last: what `checkOrder` compares with.
+    private var lastKeys: [[UInt8]?] = []
+    #endif
 
     init(capacity: Int = 256) {
         bytes.reserveCapacity(capacity)
@@ -29,10 +34,30 @@ struct JSONWriter {
     mutating func beginObject() {
         separate()
         bytes.append(UInt8(ascii: "{"))
+        #if DEBUG
+        lastKeys.append(nil)
+        #endif
     }
 
     mutating func endObject() {
         bytes.append(UInt8(ascii: "}"))
+        #if DEBUG
+        lastKeys.removeLast()
+        #endif
+    }
+
+    /// Keys in UTF-8 byte order, as `JSONEncoder`'s `.sortedKeys` wrote them: the wire
+    /// format depends on it, and only the caller knows the keys.
+    private mutating func checkOrder<Key: Collection<UInt8>>(_ key: Key) {
+        #if DEBUG
+        guard let open = lastKeys.indices.last else { return }
+        if let previous = lastKeys[open] {
+            precondition(previous.lexicographicallyPrecedes(key),
+                         "JSON key \(String(decoding: Array(key), as: UTF8.self)) written after "
+                            + "\(String(decoding: previous, as: UTF8.self)): keys must be in sorted order")
+        }
+        lastKeys[open] = Array(key)
+        #endif
     }
 
     mutating func beginArray() {
@@ -46,6 +71,7 @@ struct JSONWriter {
 
     /// `"key":`, for a key that needs no escaping (the protocol's own field names).
     mutating func key(_ key: StaticString) {
+        checkOrder(UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
         separate()
         bytes.append(UInt8(ascii: "\""))
         bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
@@ -55,6 +81,7 @@ struct JSONWriter {
 
     /// `"key":` for any key.
     mutating func key(_ key: String) {
+        checkOrder(key.utf8)
         separate()
         writeString(key)
         bytes.append(UInt8(ascii: ":"))

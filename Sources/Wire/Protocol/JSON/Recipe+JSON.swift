@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 // The header JSON of `TrialRecipe` (docs/PROTOCOL.md §5): exactly the synthesized
 // `Codable` form, keys sorted, an enum case an object with one key. `recipeJSONIsPinned`

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 // The header JSON of the result types `METRICS` and `RESULT` carry: the fields of their
 // synthesized `Codable` form, keys sorted.

@@ -30,7 +30,7 @@ extension WireMessage.ArtifactDelivery {
     }
 
     init(header: JSONFields, frames: ArraySlice<[UInt8]>, limits: MessageLimits) throws(DecodeError) {
-        let check = FieldCheck(type: "ARTIFACT")
+        let check = FieldCheck(type: MessageType.artifact.rawValue)
         let descriptors = try ArtifactDescriptor.list(header)
         let (elements, path) = try header.array("missing")
         var missing: [SHA256Digest] = []

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 extension WireMessage {
     /// `ASSIGN`, coordinator → worker: run this attempt of this trial under this lease.
@@ -67,7 +67,7 @@ extension WireMessage.Assignment {
     }
 
     init(header: JSONFields, frames: ArraySlice<[UInt8]>, limits: MessageLimits) throws(DecodeError) {
-        let check = FieldCheck(type: "ASSIGN")
+        let check = FieldCheck(type: MessageType.assign.rawValue)
         let lease = try header.string("lease")
         let trial = try header.string("trial")
         let attempt = try header.int("attempt")

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 extension WireMessage {
     /// `HELLO`, worker → coordinator: who the worker is and what it can run.

@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 extension WireMessage {
     /// `METRICS`, worker → coordinator: evaluations of a running trial, several at a time

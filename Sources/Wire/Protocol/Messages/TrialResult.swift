@@ -1,4 +1,4 @@
-import SweepPlan
+import LotteryCore
 
 extension WireMessage {
     /// `RESULT`, worker → coordinator: an attempt finished, with what it found and the
@@ -59,7 +59,7 @@ extension WireMessage.TrialResult {
     }
 
     init(header: JSONFields, frames: ArraySlice<[UInt8]>, limits: MessageLimits) throws(DecodeError) {
-        let check = FieldCheck(type: "RESULT")
+        let check = FieldCheck(type: MessageType.result.rawValue)
         let lease = try header.string("lease")
         let trial = try header.string("trial")
         let attempt = try header.int("attempt")

@@ -41,7 +41,7 @@ public struct PruningSchedule: Hashable, Sendable, Codable {
     /// A computed rate rounded to 12 decimal places. Trial ids hash the rates, and `pow`
     /// may differ in the last bit between C libraries; rounding keeps the ids the same
     /// everywhere (and makes 1 − (1 − 0.2) exactly 0.2).
-    static func canonicalRate(_ rate: Double) -> Double {
+    public static func canonicalRate(_ rate: Double) -> Double {
         (rate * 1e12).rounded() / 1e12
     }
 }

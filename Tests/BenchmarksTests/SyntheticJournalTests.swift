@@ -1,5 +1,7 @@
+import Benchmarks
 import Foundation
 import Journal
+import LotteryCore
 import SweepPlan
 import Testing
 

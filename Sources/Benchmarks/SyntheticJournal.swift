@@ -1,5 +1,6 @@
 import Foundation
-import SweepPlan
+import Journal
+import LotteryCore
 
 /// A journal of a sweep that trained nothing, written through the journal's own API as a
 /// coordinator would write it: every trial assigned, its learning curve streamed and its

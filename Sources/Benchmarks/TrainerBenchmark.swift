@@ -1,5 +1,6 @@
 import CFloatControl
-import SweepPlan
+import LotteryCore
+import Trainer
 
 #if canImport(Glibc)
 import Glibc

@@ -1,31 +1,14 @@
 import Foundation
+import LotteryCore
 
-/// A validated sweep file: its name and every chain it asks for, resolved against the
-/// presets. Building one checks the whole file and reports every problem at once;
-/// `Plan(sweep)` then turns it into trials.
+/// Reading a sweep file: every problem in it is reported at once.
 ///
 /// ```swift
 /// let sweep = try Sweep(contentsOf: "sweeps/quickstart.yaml")   // throws SweepError
 /// let plan = Plan(sweep)
 /// for trial in plan.trials { … }                                // parents come first
 /// ```
-public struct Sweep: Sendable {
-    /// Names the run folder `runs/<name>/`; the file's name without extension when not given.
-    public var name: String
-    public var description: String?
-    /// The file as the caller named it (`<string>` for text given directly).
-    public var file: String
-    /// The file's text, as read.
-    public var text: String
-    /// SHA-256 of the text (64 hexadecimal digits), so a journal can tell when the file changed.
-    public var digest: String
-    /// The axes in grid order (the seeds last), with their values.
-    public var axes: [SweepAxis]
-    /// The grid points without the seed, in grid order.
-    public var configs: [SweepConfig]
-    /// One chain per config and seed, in grid order.
-    public var chains: [ChainSpec]
-
+extension Sweep {
     /// Reads and validates the sweep file at `path`.
     /// - Throws: `SweepError` listing every problem, each with `file:line:column`.
     public init(contentsOf path: String) throws {
@@ -76,16 +59,13 @@ public struct Sweep: Sendable {
         }
         guard diagnostics.isEmpty else { throw SweepError.invalid(diagnostics) }
 
-        self.name = document.name ?? Self.defaultName(for: file)
-        self.description = document.description
-        self.file = file
-        self.text = text
-        self.digest = SHA256.hexDigest(of: text)
-        self.axes = grid.axes.compactMap { path in
-            document.setting(path).map { SweepAxis(name: path, values: $0.values.map(\.text)) }
-        }
-        self.configs = configs
-        self.chains = chains
+        self.init(
+            name: document.name ?? Self.defaultName(for: file), description: document.description,
+            file: file, text: text,
+            axes: grid.axes.compactMap { path in
+                document.setting(path).map { SweepAxis(name: path, values: $0.values.map(\.text)) }
+            },
+            configs: configs, chains: chains)
     }
 
     /// Kernels are not part of a trial's id, so two configs that differ only in
@@ -120,21 +100,4 @@ public struct Sweep: Sendable {
         guard let dot = base.lastIndex(of: "."), dot != base.startIndex else { return base }
         return String(base[..<dot])
     }
-}
-
-/// An axis of a sweep: a key given several values.
-public struct SweepAxis: Hashable, Sendable, Codable {
-    /// The key path, like `pruning.rates.fc`; `seeds` for the seeds.
-    public var name: String
-    /// The values as written, in file order.
-    public var values: [String]
-}
-
-/// One point of a sweep's grid without the seed: every hyperparameter fixed except the
-/// seed and the level.
-public struct SweepConfig: Hashable, Sendable, Codable {
-    /// Position in `Sweep.configs`.
-    public var index: Int
-    /// The values of the axes other than `seeds`.
-    public var parameters: [SweepParameter]
 }

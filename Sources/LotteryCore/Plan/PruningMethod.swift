@@ -8,13 +8,3 @@ public enum PruningMethod: String, Hashable, Sendable, Codable, CaseIterable {
     /// per-round rate. One-shot trials at every level branch off the same dense run.
     case oneShot = "one-shot"
 }
-
-/// What the output layer's per-round rate is when `pruning.target` sets the rates.
-enum OutputRule: String, CaseIterable, Sendable {
-    /// Half the rate of the other layers, as the paper prunes LeNet and Conv-2/4/6 (the default).
-    case half
-    /// The same rate as the other layers.
-    case same
-    /// Not pruned.
-    case none
-}
