@@ -182,5 +182,5 @@ package protocol ConvolutionKernel: AnyObject {
 }
 
 extension ConvolutionKernel {
-    func weightsFrozen(_ frozen: Bool) {}
+    package func weightsFrozen(_ frozen: Bool) {}
 }

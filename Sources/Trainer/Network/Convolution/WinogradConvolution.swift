@@ -160,7 +160,7 @@ final class WinogradConvolution: ConvolutionKernel {
         transformKernelGradients(total.pointer, into: dW)
     }
 
-    func weightsFrozen(_ frozen: Bool) {
+    package func weightsFrozen(_ frozen: Bool) {
         self.frozen = frozen
         kernelsOfFrozenWeights = false
     }
