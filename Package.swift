@@ -29,6 +29,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The dashboard (`--http`, `lottery serve`): an HTTP server without SwiftNIO, and the
+        // Prometheus text format. docs/DASHBOARD.md says what each adds to a clean build.
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries. `scripts/install-deps` installs their Debian packages.
@@ -71,6 +75,13 @@ let package = Package(
         .target(name: "Coordinator", dependencies: ["CMalloc", "Wire", "Journal", "SweepPlan", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Worker", dependencies: ["Wire", "Trainer", "SweepPlan", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Reports", dependencies: ["Journal", "SweepPlan"]),
+        // The live web page, its JSON API and /metrics: reads the journal, never the coordinator's loop.
+        .target(name: "Dashboard", dependencies: [
+            "Journal", "Reports", "SweepPlan", "Coordinator",
+            .product(name: "FlyingFox", package: "FlyingFox"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Workers that train nothing, thousands to a thread: the coordinator's scale test and benchmark.
         .target(name: "SimulatedWorkers", dependencies: ["Wire", "SweepPlan"]),
         .executableTarget(
@@ -83,6 +94,7 @@ let package = Package(
                 "Coordinator",
                 "Worker",
                 "Reports",
+                "Dashboard",
                 "SimulatedWorkers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -92,6 +104,7 @@ let package = Package(
         // What tests of several targets share: waiting without starving each other.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ClusterTests", dependencies: ["Wire", "Journal", "SweepPlan", "SimulatedWorkers", "TestSupport"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Journal", "SweepPlan", "TestSupport"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "SweepPlan"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "SweepPlan"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Journal", "SweepPlan"]),
