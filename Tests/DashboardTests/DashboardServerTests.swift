@@ -103,7 +103,8 @@ final class ServedJournal {
         #expect(metrics.body.contains("lottery_metric_points_total 6"))
         #expect(metrics.body.contains("lottery_trial_attempts_total 2"))
         // The stream's first event is the whole state.
-        let stream = try served.probe.exchange(Array("GET /api/stream HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        let stream = try served.probe.exchange(Array("GET /api/stream HTTP/1.1\r\nHost: x\r\n\r\n".utf8),
+                                               until: "\"progress\"")
         #expect(stream.status == 200)
         #expect(stream.headers["content-type"] == "text/event-stream")
         #expect(stream.body.contains("event: state"))

@@ -26,13 +26,14 @@ struct HTTPProbe {
         return try exchange(Array(request.utf8))
     }
 
-    /// Sends `bytes`, reads the response until the server closes or its body is complete
-    /// (at most 5 s), and parses it.
-    func exchange(_ bytes: [UInt8]) throws -> Response {
+    /// Sends `bytes`, reads the response until the server closes, its body is complete or
+    /// holds `until` (an event stream never ends), for at most 5 s, and parses it.
+    func exchange(_ bytes: [UInt8], until: String? = nil) throws -> Response {
+        let deadline = ContinuousClock.now + .seconds(5)
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw Failure(description: "socket: \(errno)") }
         defer { close(socket) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        var timeout = timeval(tv_sec: 1, tv_usec: 0)
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -50,11 +51,14 @@ struct HTTPProbe {
         }
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
+        while ContinuousClock.now < deadline {
             let count = recv(socket, &buffer, buffer.count, 0)
             if count <= 0 { break }
             received += buffer[0..<count]
-            if let response = Self.parse(received), response.complete { return response.response }
+            if let response = Self.parse(received) {
+                if response.complete { return response.response }
+                if let until, response.response.body.contains(until) { return response.response }
+            }
         }
         guard let response = Self.parse(received) else {
             throw Failure(description: "no HTTP response (\(received.count) bytes)")
