@@ -72,6 +72,8 @@ def main():
     parser.add_argument("--url", required=True)
     parser.add_argument("--screenshot", required=True)
     parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument("--screenshot-when-done", type=int, default=0,
+                        help="take the screenshot once this many trials are done (or all are)")
     args = parser.parse_args()
 
     profile = tempfile.mkdtemp(prefix="lottery-chromium-")
@@ -123,9 +125,12 @@ def main():
             " && document.querySelectorAll('#plot-trial path').length >= 2"), 30)
         curve_paths = page.evaluate("document.querySelectorAll('#plot-trial path').length")
         detail = page.evaluate("document.getElementById('detail-text').textContent")
-        # Back to every trial for the picture.
+        # Back to every trial for the picture, once enough are done for the plots to show a shape.
         page.evaluate("document.getElementById('f-state').value = '';"
                       "document.getElementById('f-state').dispatchEvent(new Event('change')); true")
+        enough = min(args.screenshot_when_done, total)
+        wait(f"{enough} trials done", lambda: int(page.evaluate("document.getElementById('done').textContent")) >= enough,
+             args.timeout)
         time.sleep(1.5)
         if page.evaluate("window.__lotteryMark") != "first load":
             fail("the page was reloaded: its mark is gone")

@@ -35,7 +35,7 @@ svg.plot .grid { stroke:#eef0f4; stroke-width:1; }
 .legend { display:flex; flex-wrap:wrap; gap:4px 12px; font-size:12px; color:var(--muted); }
 .legend i { display:inline-block; width:14px; height:3px; vertical-align:middle; margin-right:4px; }
 table { border-collapse:collapse; width:100%; font-size:13px; }
-th, td { text-align:left; padding:4px 8px; border-bottom:1px solid var(--line); white-space:nowrap; }
+th, td { text-align:left; padding:4px 6px; border-bottom:1px solid var(--line); white-space:nowrap; }
 th { color:var(--muted); font-weight:600; }
 th.sortable { cursor:pointer; user-select:none; }
 th.sorted::after { content:" ▲"; } th.sorted.desc::after { content:" ▼"; }
@@ -102,7 +102,7 @@ a { color:#1f5fbf; }
     </tr></thead><tbody id="trials"></tbody></table>
     <div class="pager"><button id="prev">‹ prev</button><span id="page"></span><button id="next">next ›</button></div>
   </section>
-  <section class="w4" id="trial-detail"><h2>Trial <span id="detail-id" class="muted">(click a row)</span></h2>
+  <section class="w4" id="trial-detail"><h2>Trial <span id="detail-id" class="muted" style="text-transform:none">(click a row)</span></h2>
     <svg class="plot" id="plot-trial" viewBox="0 0 420 260"></svg><div class="legend" id="trial-legend"></div>
     <div id="detail-text" class="muted"></div></section>
   <section class="w8"><h2>Failures</h2><table><thead><tr><th>trial</th><th>what</th><th>worker</th><th>error</th></tr></thead><tbody id="failures"></tbody></table></section>
