@@ -29,6 +29,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The dashboard (`--http`, `lottery serve`): an HTTP server without SwiftNIO, and the
+        // Prometheus text format. docs/DASHBOARD.md says what each adds to a clean build.
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries. `scripts/install-deps` installs their Debian packages.
@@ -76,6 +80,13 @@ let package = Package(
         .target(name: "Worker", dependencies: ["Wire", "Trainer", "LotteryCore", .product(name: "Logging", package: "swift-log")]),
         // Reads the sweep file a journal holds, so it links the sweep-file reader.
         .target(name: "Reports", dependencies: ["Journal", "SweepPlan", "LotteryCore"]),
+        // The live web page, its JSON API and /metrics: reads the journal, never the coordinator's loop.
+        .target(name: "Dashboard", dependencies: [
+            "Journal", "Reports", "SweepPlan", "Coordinator", "LotteryCore",
+            .product(name: "FlyingFox", package: "FlyingFox"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Workers that train nothing, thousands to a thread: the coordinator's scale test and benchmark.
         .target(name: "SimulatedWorkers", dependencies: ["Wire", "LotteryCore"]),
         // What `lottery bench` measures with: the trainer's throughput, a synthetic journal.
@@ -93,6 +104,7 @@ let package = Package(
                 "Coordinator",
                 "Worker",
                 "Reports",
+                "Dashboard",
                 "SimulatedWorkers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -106,6 +118,7 @@ let package = Package(
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Journal", "Wire", "LotteryCore", "SweepPlan", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "LotteryCore", "SweepPlan"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Journal", "LotteryCore", "SweepPlan", "Benchmarks"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Journal", "LotteryCore", "SweepPlan", "TestSupport"]),
         // FuzzCorpus/: inputs the tests replay (and scripts/fuzz grows), read from the source tree.
         .testTarget(name: "SweepPlanTests", dependencies: ["SweepPlan", "LotteryCore", "TestSupport"], exclude: ["FuzzCorpus"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "LotteryCore", "SweepPlan", "CZlib", "CFloatControl", "TestSupport"]),

@@ -24,11 +24,14 @@ public struct CoordinatorConfiguration: Sendable {
     /// Progress as one live status line (for a terminal), instead of a log line per
     /// finished trial and a summary every 30 seconds.
     public var liveStatus: Bool
+    /// Where the coordinator publishes its workers and queue for a dashboard; nil: nowhere.
+    public var snapshots: CoordinatorSnapshots?
 
     public init(endpoint: String, runFolder: String, scheduler: Scheduler.Configuration = .init(),
                 heartbeat: Duration = .seconds(1), deadAfter: Duration = .seconds(5),
                 commitInterval: Duration = .milliseconds(5), shutDownWorkersAtEnd: Bool = true,
-                retryFailed: Bool = true, curve: CurveServerKeys? = nil, liveStatus: Bool = false) {
+                retryFailed: Bool = true, curve: CurveServerKeys? = nil, liveStatus: Bool = false,
+                snapshots: CoordinatorSnapshots? = nil) {
         self.endpoint = endpoint
         self.runFolder = runFolder
         self.scheduler = scheduler
@@ -39,6 +42,7 @@ public struct CoordinatorConfiguration: Sendable {
         self.retryFailed = retryFailed
         self.curve = curve
         self.liveStatus = liveStatus
+        self.snapshots = snapshots
     }
 }
 

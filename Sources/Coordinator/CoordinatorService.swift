@@ -215,6 +215,7 @@ public final class CoordinatorService: @unchecked Sendable {
                 journalDropCounts()
                 try commit()
                 progress.update(scheduler: scheduler, workers: workers.count)
+                publishSnapshot()
             }
             if stopping || scheduler.isFinished { break loop }
         }
@@ -289,9 +290,11 @@ public final class CoordinatorService: @unchecked Sendable {
         let writes = pendingWrites
         pendingWrites = []
         if !writes.isEmpty {
+            let started = ContinuousClock.now
             try journal.transaction {
                 for write in writes { try write(journal) }
             }
+            configuration.snapshots?.recordCommit(seconds: (ContinuousClock.now - started).inSeconds)
         }
         let messages = afterCommit
         afterCommit = []

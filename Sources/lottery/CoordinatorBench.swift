@@ -32,6 +32,12 @@ struct CoordinatorBench: ParsableCommand {
     @Option(help: "Join-and-vanish storms, each of as many workers as the largest count (0: none).")
     var storms = 4
 
+    @Flag(help: """
+        Serve the coordinator's dashboard (--http on a loopback port) and poll it as an open page and a \
+        Prometheus scrape would: its event stream read, /metrics, /api/trials, /api/levels and /api/sweep every 500 ms.
+        """)
+    var dashboard = false
+
     /// The model every simulated result is sized for: one hidden unit on 784 inputs, so
     /// that a result's artifacts (3.2 KB of weights, a 100-byte mask) cost little to check.
     private static let hidden = [1]
@@ -71,16 +77,22 @@ struct CoordinatorBench: ParsableCommand {
         let bench = try BenchFolder(trials: trials, training: "{length: 1it, eval_every: 1}")
         defer { bench.remove() }
         let before = childUsage()
-        let coordinator = try bench.startCoordinator()
+        let port = dashboard ? DashboardPoller.freePort() : nil
+        let coordinator = try bench.startCoordinator(httpPort: port)
         let memory = MemoryWatch(pid: coordinator.processIdentifier)
         try bench.waitForJournal()
         memory.markStart()
+        let poller = port.map(DashboardPoller.init)
+        poller?.start()
         var configuration = WorkerCrowd.Configuration(endpoint: bench.endpoint, count: count, datasets: bench.datasets)
         configuration.points = points
         let crowd = try WorkerCrowd(configuration, answer: SimulatedResult.mlp(inputs: 784, hidden: Self.hidden, classes: 10))
         crowd.start()
         while coordinator.isRunning { Thread.sleep(forTimeInterval: 0.05) }
         let report = crowd.stop()
+        if let polled = poller?.stop() {
+            print("dashboard: \(polled.requests) requests answered, \(polled.streamedBytes / 1024) KB of events read")
+        }
         let figures = memory.stop()
         let after = childUsage()
         if let error = report.errors.first { throw ValidationError("the simulated workers failed: \(error)") }
@@ -183,11 +195,13 @@ private struct BenchFolder {
     }
 
     /// - Parameter deadAfter: seconds of silence after which a worker is dead.
-    func startCoordinator(deadAfter: Int = 5) throws -> Process {
+    /// - Parameter httpPort: serve the dashboard on this loopback port.
+    func startCoordinator(deadAfter: Int = 5, httpPort: UInt16? = nil) throws -> Process {
         let coordinator = Process()
         coordinator.executableURL = URL(fileURLWithPath: "/proc/self/exe")
         coordinator.arguments = ["coordinator", folder + "/bench.yaml", "--bind", endpoint, "--runs", folder + "/runs",
                                  "--log-level", "error", "--no-report", "--dead-after", "\(deadAfter)"]
+            + (httpPort.map { ["--http", "127.0.0.1:\($0)"] } ?? [])
         coordinator.standardOutput = FileHandle.nullDevice
         try coordinator.run()
         return coordinator

@@ -35,7 +35,10 @@ struct CoordinatorCommand: AsyncParsableCommand {
 
     @OptionGroup var options: CoordinatorOptions
 
+    @OptionGroup var http: HTTPOptions
+
     func validate() throws {
+        try http.check()
         guard (key == nil) == (authorizedKeys == nil) else {
             throw ValidationError("--key and --authorized-keys go together: CURVE needs both")
         }
@@ -68,12 +71,16 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let plan = Plan(sweep)
         var configuration = options.configuration(endpoint: bind, sweepName: sweep.name)
         configuration.curve = curve
+        configuration.snapshots = http.address == nil ? nil : CoordinatorSnapshots()
         let service = try CoordinatorService(
             sweep: sweep, plan: plan, configuration: configuration,
             fingerprints: localFingerprints(plan), logger: logger)
+        let dashboard = try await http.start(journalPath: configuration.runFolder + "/sweep.sqlite",
+                                             snapshots: configuration.snapshots, logger: logger)
         let signals = onTerminationSignals { _ in service.stop() }
         let outcome = try await service.run()
         withExtendedLifetime(signals) {}
+        await dashboard?.stop()
         if outcome.finished && report { writeReport(runFolder: service.configuration.runFolder) }
         print(outcome.text(runFolder: service.configuration.runFolder))
         if !outcome.finished || outcome.failed > 0 { throw ExitCode(1) }

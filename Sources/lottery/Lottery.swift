@@ -7,7 +7,7 @@ struct Lottery: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lottery",
         abstract: "Run Lottery Ticket Hypothesis experiments: train, prune, reset, repeat.",
-        subcommands: [RunCommand.self, CoordinatorCommand.self, WorkerCommand.self, StatusCommand.self,
+        subcommands: [RunCommand.self, CoordinatorCommand.self, WorkerCommand.self, StatusCommand.self, ServeCommand.self,
                       ReportCommand.self, ExpandCommand.self, KeysCommand.self, TrainCommand.self, BenchCommand.self])
 
     static func main() async {

@@ -26,7 +26,10 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var options: CoordinatorOptions
 
+    @OptionGroup var http: HTTPOptions
+
     func validate() throws {
+        try http.check()
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
@@ -34,7 +37,8 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = makeLogger("lottery.run", level: options.logLevel)
         let sweep = try loadSweep(self.sweep)
-        let configuration = options.configuration(endpoint: "tcp://127.0.0.1:*", sweepName: sweep.name)
+        var configuration = options.configuration(endpoint: "tcp://127.0.0.1:*", sweepName: sweep.name)
+        configuration.snapshots = http.address == nil ? nil : CoordinatorSnapshots()
         let logs = configuration.runFolder + "/logs"
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
         let pool = WorkerPool(count: workers, threads: threads, logFolder: logs)
@@ -48,12 +52,15 @@ struct RunCommand: AsyncParsableCommand {
                     logger.error("cannot start worker processes: \(error)")
                 }
             })
+        let dashboard = try await http.start(journalPath: configuration.runFolder + "/sweep.sqlite",
+                                             snapshots: configuration.snapshots, logger: logger)
         let signals = onTerminationSignals { _ in
             pool.terminate()
             service.stop()
         }
         let outcome = try await service.run()
         withExtendedLifetime(signals) {}
+        await dashboard?.stop()
         await pool.waitForExit(timeout: .seconds(10))
         writeReport(runFolder: configuration.runFolder)
         print(outcome.text(runFolder: configuration.runFolder))

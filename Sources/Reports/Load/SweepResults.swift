@@ -24,10 +24,11 @@ public struct SweepResults: Sendable {
     public var metricAttempts: [TrialID: Int]
     private let points: MetricPoints
 
-    public init(sweep: Sweep, trials: [TrialRecord], metrics: [MetricRecord], journalPath: String = "") {
+    /// - Parameter plan: `Plan(sweep)`, when the caller has made it already (it is not cheap).
+    public init(sweep: Sweep, plan: Plan? = nil, trials: [TrialRecord], metrics: [MetricRecord], journalPath: String = "") {
         self.journalPath = journalPath
         self.sweep = sweep
-        let plan = Plan(sweep)
+        let plan = plan ?? Plan(sweep)
         self.plan = plan
         self.trials = trials.map { record in
             var record = record
