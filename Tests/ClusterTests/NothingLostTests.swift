@@ -44,12 +44,22 @@ import Wire
         let trial = try #require(try journal.trials().first)
         #expect(trial.state == .done)
         let accepted = try journal.metrics(trial: trial.id).filter { $0.attempt == trial.attempts }
+        // Validation and test at every evaluation; the training sample at iteration 0, at each
+        // new minimum of the validation loss and at the end (docs/TRAINER.md).
+        let validation = accepted.map(\.evaluation).filter { $0.split == .validation }.sorted { $0.iteration < $1.iteration }
+        var trainingSample: [Int] = []
+        var best: Double?
+        for point in validation {
+            let newMinimum = best.map { point.loss < $0 } ?? true
+            if newMinimum { best = point.loss }
+            if newMinimum || point.iteration == 2000 { trainingSample.append(point.iteration) }
+        }
         let expected = Set(stride(from: 0, through: 2000, by: 50).flatMap { iteration in
-            [Split.train, .validation, .test].map { "\(iteration) \($0)" }
-        })
+            [Split.validation, .test].map { "\(iteration) \($0)" }
+        } + trainingSample.map { "\($0) \(Split.train)" })
         let found = Set(accepted.map { "\($0.evaluation.iteration) \($0.evaluation.split)" })
         #expect(found == expected, "missing: \(expected.subtracting(found).sorted().prefix(12))")
-        #expect(accepted.count == 123)
+        #expect(accepted.count == 82 + trainingSample.count)
     }
 
     /// Waits until the journal holds more than `count` metric points.

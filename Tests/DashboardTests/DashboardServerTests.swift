@@ -63,48 +63,48 @@ final class ServedJournal {
         }
     }
 
-    func json(_ target: String, headers: [String: String] = [:]) throws -> [String: Any] {
-        let response = try probe.get(target, headers: headers)
+    func json(_ target: String, headers: [String: String] = [:]) async throws -> [String: Any] {
+        let response = try await probe.get(target, headers: headers)
         guard response.status == 200 else { throw HTTPProbe.Failure(description: "\(target): \(response.status) \(response.body)") }
         return try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any] ?? [:]
     }
 
-    func done() throws -> Int? {
-        (try json("/api/sweep")["progress"] as? [String: Any])?["done"] as? Int
+    func done() async throws -> Int? {
+        (try await json("/api/sweep")["progress"] as? [String: Any])?["done"] as? Int
     }
 }
 
 @Suite(.serialized) struct DashboardServerTests {
     @Test func servesAJournalWhileItIsWritten() async throws {
         let served = try await ServedJournal()
-        let first = try await poll(timeout: .seconds(10)) { try served.done() }
+        let first = try await poll(timeout: .seconds(10)) { try await served.done() }
         #expect(first == 0)
-        #expect(try served.json("/api/trials?state=done")["matching"] as? Int == 0)
+        #expect(try await served.json("/api/trials?state=done")["matching"] as? Int == 0)
 
         try served.finish(0, at: 2000)
         try served.finish(1, at: 2010)
-        let done = try await poll(timeout: .seconds(10)) { try served.done() == 2 ? 2 : nil }
+        let done = try await poll(timeout: .seconds(10)) { try await served.done() == 2 ? 2 : nil }
         #expect(done == 2)
-        let page = try served.json("/api/trials?state=done&sort=position&order=desc")
+        let page = try await served.json("/api/trials?state=done&sort=position&order=desc")
         let trials = try #require(page["trials"] as? [[String: Any]])
         #expect(trials.map { $0["id"] as? String } == [served.plan.trials[1].id.rawValue, served.plan.trials[0].id.rawValue])
         // The curve of a finished trial, from the journal being written.
-        let curve = try served.json("/api/trials/\(served.plan.trials[0].id.rawValue)/curves")
+        let curve = try await served.json("/api/trials/\(served.plan.trials[0].id.rawValue)/curves")
         #expect((curve["points"] as? [Any])?.count == 3)
         // The paper's plot points: the dense run of each seed's chain pooled into one level-0 point.
         let levels = try await poll(timeout: .seconds(10)) { () -> [[String: Any]]? in
-            let levels = try served.json("/api/levels")["levels"] as? [[String: Any]] ?? []
+            let levels = try await served.json("/api/levels")["levels"] as? [[String: Any]] ?? []
             return levels.contains { ($0["done"] as? Int ?? 0) > 0 } ? levels : nil
         }
         #expect(levels?.isEmpty == false)
         // /metrics counts as the journal does.
-        let metrics = try served.probe.get("/metrics")
+        let metrics = try await served.probe.get("/metrics")
         #expect(metrics.status == 200)
         #expect(metrics.body.contains("lottery_trials{state=\"done\"} 2"))
         #expect(metrics.body.contains("lottery_metric_points_total 6"))
         #expect(metrics.body.contains("lottery_trial_attempts_total 2"))
         // The stream's first event is the whole state.
-        let stream = try served.probe.exchange(Array("GET /api/stream HTTP/1.1\r\nHost: x\r\n\r\n".utf8),
+        let stream = try await served.probe.exchange(Array("GET /api/stream HTTP/1.1\r\nHost: x\r\n\r\n".utf8),
                                                until: "\"progress\"")
         #expect(stream.status == 200)
         #expect(stream.headers["content-type"] == "text/event-stream")
@@ -127,18 +127,18 @@ final class ServedJournal {
             ("/" + String(repeating: "a", count: 3000), 414),
         ]
         for (target, status) in cases {
-            let response = try probe.get(target)
+            let response = try await probe.get(target)
             #expect(response.status == status, "\(target.prefix(60)) got \(response.status): \(response.body)")
             #expect(response.body.contains("\"error\""), "\(target.prefix(60)) says no reason")
         }
-        #expect(try probe.get("/api/sweep", method: "POST").status == 405)
-        #expect(try probe.get("/api/sweep", method: "DELETE").status == 405)
-        #expect(try probe.get("/api/sweep", body: String(repeating: "x", count: 100)).status == 413)
-        #expect(try probe.get("/api/sweep", body: String(repeating: "x", count: 1 << 20)).status == 413)
+        #expect(try await probe.get("/api/sweep", method: "POST").status == 405)
+        #expect(try await probe.get("/api/sweep", method: "DELETE").status == 405)
+        #expect(try await probe.get("/api/sweep", body: String(repeating: "x", count: 100)).status == 413)
+        #expect(try await probe.get("/api/sweep", body: String(repeating: "x", count: 1 << 20)).status == 413)
         // Garbage that is not HTTP, then the server still answers.
-        _ = try? probe.exchange(Array("\u{1}\u{2}nonsense\r\n\r\n".utf8))
-        #expect(try probe.get("/api/sweep").status == 200)
-        #expect(try probe.get("/api/trials?level=1&branch=reinit&seed=0&state=pending&sort=accuracy&order=desc&offset=0&limit=5").status == 200)
+        _ = try? await probe.exchange(Array("\u{1}\u{2}nonsense\r\n\r\n".utf8))
+        #expect(try await probe.get("/api/sweep").status == 200)
+        #expect(try await probe.get("/api/trials?level=1&branch=reinit&seed=0&state=pending&sort=accuracy&order=desc&offset=0&limit=5").status == 200)
         await served.stop()
     }
 
@@ -147,17 +147,17 @@ final class ServedJournal {
         let served = try await ServedJournal(token: token)
         let probe = served.probe
         for target in ["/", "/metrics", "/api/sweep", "/api/stream", "/api/tables/trials.csv"] {
-            #expect(try probe.get(target).status == 401, "\(target) without the token")
-            #expect(try probe.get(target, headers: ["Authorization": "Bearer wrong-token-of-enough"]).status == 401)
+            #expect(try await probe.get(target).status == 401, "\(target) without the token")
+            #expect(try await probe.get(target, headers: ["Authorization": "Bearer wrong-token-of-enough"]).status == 401)
         }
-        #expect(try probe.get("/api/sweep", headers: ["Authorization": "Bearer \(token)"]).status == 200)
+        #expect(try await probe.get("/api/sweep", headers: ["Authorization": "Bearer \(token)"]).status == 200)
         let login = try #require(served.server.pageURL(at: ListenAddress(host: "127.0.0.1", port: probe.port))
             .split(separator: "/", maxSplits: 3).last.map { "/" + $0 })
-        let loggedIn = try probe.get(login)
+        let loggedIn = try await probe.get(login)
         #expect(loggedIn.status == 303)
         let cookie = try #require(loggedIn.headers["set-cookie"]?.split(separator: ";").first.map(String.init))
-        #expect(try probe.get("/", headers: ["Cookie": cookie]).status == 200)
-        #expect(try probe.get(login).status == 401)
+        #expect(try await probe.get("/", headers: ["Cookie": cookie]).status == 200)
+        #expect(try await probe.get(login).status == 401)
         await served.stop()
     }
 }

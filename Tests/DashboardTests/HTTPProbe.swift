@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,18 +19,26 @@ struct HTTPProbe {
 
     let port: UInt16
 
-    func get(_ target: String, headers: [String: String] = [:], method: String = "GET", body: String = "") throws -> Response {
+    func get(_ target: String, headers: [String: String] = [:], method: String = "GET", body: String = "") async throws -> Response {
         var request = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
         if !body.isEmpty { request += "Content-Length: \(body.utf8.count)\r\n" }
         request += "\r\n" + body
-        return try exchange(Array(request.utf8))
+        return try await exchange(Array(request.utf8))
     }
 
     /// Sends `bytes`, reads the response until the server closes, its body is complete or
-    /// holds `until` (an event stream never ends), for at most 5 s, and parses it.
-    func exchange(_ bytes: [UInt8], until: String? = nil) throws -> Response {
-        let deadline = ContinuousClock.now + .seconds(5)
+    /// holds `until` (an event stream never ends), for at most 30 s (a bound for a loaded
+    /// machine, not a target), and parses it. The blocking socket calls run on a thread of
+    /// their own: on the concurrency pool they could hold the threads the server needs to
+    /// answer (two cores make a pool of two).
+    func exchange(_ bytes: [UInt8], until: String? = nil) async throws -> Response {
+        let port = port
+        return try await onOwnThread { try HTTPProbe(port: port).blockingExchange(bytes, until: until) }
+    }
+
+    private func blockingExchange(_ bytes: [UInt8], until: String?) throws -> Response {
+        let deadline = ContinuousClock.now + .seconds(30)
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw Failure(description: "socket: \(errno)") }
         defer { close(socket) }
@@ -53,6 +62,8 @@ struct HTTPProbe {
         var buffer = [UInt8](repeating: 0, count: 65536)
         while ContinuousClock.now < deadline {
             let count = recv(socket, &buffer, buffer.count, 0)
+            // Nothing within the 1-s receive timeout (or a signal): look at the deadline, wait on.
+            if count < 0, errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { continue }
             if count <= 0 { break }
             received += buffer[0..<count]
             if let response = Self.parse(received) {
