@@ -47,7 +47,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Learning rate (default: the preset's).")
     var lr: Double?
 
-    @Option(help: "Evaluate the training sample, validation and test every this many iterations.")
+    @Option(help: "Evaluate validation and test every this many iterations (and the training sample where the early stop may fall).")
     var evalEvery: Int?
 
     @Option(help: "How prunable layers compute: auto (per layer; docs/TRAINER.md), dense, or sparse (not for convolutions with batch normalization).")

@@ -4,8 +4,9 @@ import LotteryCore
 /// What one training run produced.
 public struct TrainingOutcome: Sendable {
     public var summary: RunSummary
-    /// Every evaluation, in order: the training sample, validation, then test at each
-    /// evaluated iteration.
+    /// Every evaluation, in order: the training sample (where measured: iteration 0, new
+    /// minima of the validation loss, the end), validation, then test at each evaluated
+    /// iteration.
     public var evaluations: [Evaluation]
     /// The weights after the last iteration.
     public var finalWeights: Weights
@@ -14,9 +15,9 @@ public struct TrainingOutcome: Sendable {
 }
 
 /// Trains a network on a dataset: the paper's loop. Every run trains its full
-/// length; a fixed sample of the training examples (`TrainingSample`), validation and
-/// test are evaluated at iteration 0, every `evalEvery` iterations and at the end, and the
-/// early-stop iteration is found afterwards.
+/// length; validation and test are evaluated at iteration 0, every `evalEvery` iterations
+/// and at the end, a fixed sample of the training examples (`TrainingSample`) at those of
+/// them where the early stop may fall, and the early-stop iteration is found afterwards.
 public struct TrainingLoop {
     public let network: Network
     public let dataset: Dataset
