@@ -167,7 +167,7 @@ import Wire
         let router = try Socket(.router, context: context)
         try router.bind(endpoint)
         for _ in 0 ..< 3 {
-            #expect(try Socket.poll([PollItem(router)], timeout: .seconds(5)) == [.readable])
+            #expect(try Socket.poll([PollItem(router)], timeout: .seconds(30)) == [.readable])
             let frames = try #require(try router.tryReceive())
             #expect(try WireMessage(frames: Array(frames.dropFirst())) == .heartbeat)
         }
