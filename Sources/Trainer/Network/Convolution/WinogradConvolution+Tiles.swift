@@ -1,15 +1,15 @@
 /// The tile transforms, one row of tiles at a time. Within a row of tiles, tile
 /// position ξ of consecutive tiles is consecutive in plane ξ, so each transform
-/// computes `V.scalarCount` neighbouring tiles at once with explicit vectors
-/// (`TileRow`): 16 loads and 16 stores through pointers the compiler cannot prove
-/// apart, which it would not vectorize itself.
+/// computes several neighbouring tiles at once in explicit vectors (`TileRow`):
+/// the compiler would not vectorize 16 loads and 16 stores through pointers it
+/// cannot prove apart.
 ///
 /// A tile's 4×4 input window starts at an even column, so the image rows a
 /// transform reads or writes are kept as their even columns followed by their odd
 /// ones (`padSplit`, `deinterleave`): a tile's four columns are then four
-/// contiguous streams along the row of tiles. Rewritten so (a plane per stream),
-/// the four transforms ran at about twice the speed of loops over interleaved rows,
-/// bit for bit the same results.
+/// contiguous streams along the row of tiles. So written, the transforms ran 1.3–3×
+/// faster than loops over interleaved rows (docs/BENCHMARKS.md), with bit for bit
+/// the same results.
 extension WinogradConvolution {
     /// V = Bᵀ d B for every tile of `examples` examples.
     func transformInput(_ x: UnsafePointer<Float>, examples: Int, into w: WinogradWorkspace) {
