@@ -92,7 +92,7 @@ public struct TrainingLoop {
                                               iteration: iteration, split: .validation)
             let test = batcher.evaluate(indices: nil, from: dataset.test, iteration: iteration, split: .test)
             var candidate = false
-            if let loss = validation?.loss, bestValidationLoss.map({ loss < $0 }) ?? true {
+            if let loss = validation?.loss, RunSummary.lowers(bestValidationLoss, to: loss) {
                 bestValidationLoss = loss
                 candidate = true
             }
@@ -132,13 +132,24 @@ public struct TrainingLoop {
 }
 
 extension RunSummary {
+    /// Whether a validation loss is a new early-stop candidate after the best so far
+    /// (nil: none yet): strictly lower, so that ties keep the earliest iteration. The
+    /// training loop measures the training sample where this holds; the summary takes
+    /// its early stop by it.
+    static func lowers(_ best: Double?, to loss: Double) -> Bool {
+        best.map { loss < $0 } ?? true
+    }
+
     /// The paper's measurements of a run from its evaluations.
     init(evaluations: [Evaluation], iterations: Int, densities: [LayerDensity], seconds: Double) {
         let train = evaluations.filter { $0.split == .train }
         let validation = evaluations.filter { $0.split == .validation }
         let test = evaluations.filter { $0.split == .test }
-        // The first iteration of minimum validation loss.
-        let best = validation.min { $0.loss < $1.loss || ($0.loss == $1.loss && $0.iteration < $1.iteration) }
+        // The first iteration of minimum validation loss (in iteration order).
+        var best: Evaluation?
+        for point in validation.sorted(by: { $0.iteration < $1.iteration }) where Self.lowers(best?.loss, to: point.loss) {
+            best = point
+        }
         let earlyStop = best?.iteration ?? iterations
         let trainAtEarlyStop = train.first { $0.iteration == earlyStop }
         self.init(
