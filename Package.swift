@@ -78,11 +78,12 @@ let package = Package(
         .target(name: "Journal", dependencies: ["CSQLite", "LotteryCore"]),
         .target(name: "Coordinator", dependencies: ["CMalloc", "Wire", "Journal", "LotteryCore", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Worker", dependencies: ["Wire", "Trainer", "LotteryCore", .product(name: "Logging", package: "swift-log")]),
-        // Reads the sweep file a journal holds, so it links the sweep-file reader.
-        .target(name: "Reports", dependencies: ["Journal", "SweepPlan", "LotteryCore"]),
+        // Reads the sweep file a journal holds with the reader its caller passes (SweepFileReader),
+        // so that it needs no YAML of its own.
+        .target(name: "Reports", dependencies: ["Journal", "LotteryCore"]),
         // The live web page, its JSON API and /metrics: reads the journal, never the coordinator's loop.
         .target(name: "Dashboard", dependencies: [
-            "Journal", "Reports", "SweepPlan", "Coordinator", "LotteryCore",
+            "Journal", "Reports", "Coordinator", "LotteryCore",
             .product(name: "FlyingFox", package: "FlyingFox"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Logging", package: "swift-log"),

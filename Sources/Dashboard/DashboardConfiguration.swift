@@ -1,4 +1,5 @@
 import Coordinator
+import Reports
 
 /// How a dashboard serves a sweep's journal.
 public struct DashboardConfiguration: Sendable {
@@ -6,6 +7,8 @@ public struct DashboardConfiguration: Sendable {
     public var address: ListenAddress
     /// The journal it reads: `runs/<name>/sweep.sqlite`.
     public var journalPath: String
+    /// Reads the sweep file the journal holds (`Sweep.init(yaml:file:)` from SweepPlan).
+    public var readSweep: SweepFileReader
     /// The token a request must carry (`--http-token`); nil: none.
     public var token: String?
     /// Serve a non-loopback address without a token (`--http-insecure`).
@@ -15,10 +18,12 @@ public struct DashboardConfiguration: Sendable {
     /// The live view of a coordinator running in this process, if any.
     public var snapshots: CoordinatorSnapshots?
 
-    public init(address: ListenAddress, journalPath: String, token: String? = nil, insecure: Bool = false,
+    public init(address: ListenAddress, journalPath: String, readSweep: @escaping SweepFileReader,
+                token: String? = nil, insecure: Bool = false,
                 interval: Duration = .seconds(1), snapshots: CoordinatorSnapshots? = nil) {
         self.address = address
         self.journalPath = journalPath
+        self.readSweep = readSweep
         self.token = token
         self.insecure = insecure
         self.interval = interval

@@ -27,10 +27,10 @@ public final class DashboardServer: Sendable {
         if let warning = try configuration.check() { logger.warning("\(warning)") }
         self.configuration = configuration
         self.logger = logger
-        watcher = Watcher(journalPath: configuration.journalPath, interval: configuration.interval,
-                          snapshots: configuration.snapshots, logger: logger)
+        watcher = Watcher(journalPath: configuration.journalPath, readSweep: configuration.readSweep,
+                          interval: configuration.interval, snapshots: configuration.snapshots, logger: logger)
         access = AccessRule(token: configuration.token)
-        tables = TableFiles(journalPath: configuration.journalPath)
+        tables = TableFiles(journalPath: configuration.journalPath, readSweep: configuration.readSweep)
         curves = CurveReader(journalPath: configuration.journalPath)
         let address = configuration.address
         let socketAddress: any SocketAddress

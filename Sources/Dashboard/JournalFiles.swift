@@ -24,11 +24,13 @@ enum ReportTableName: String {
 /// sent stays whole when the next request replaces it (the new one is renamed over it).
 final class TableFiles: Sendable {
     let journalPath: String
+    let readSweep: SweepFileReader
     let folder: String
     private let writing = Mutex(())
 
-    init(journalPath: String) {
+    init(journalPath: String, readSweep: @escaping SweepFileReader) {
         self.journalPath = journalPath
+        self.readSweep = readSweep
         folder = NSTemporaryDirectory() + "/lottery-dashboard-\(getpid())-\(UInt32.random(in: 0 ... .max))"
     }
 
@@ -38,7 +40,7 @@ final class TableFiles: Sendable {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 let path = folder + "/" + name.rawValue
-                try name.table.write(journalPath: journalPath, to: path)
+                try name.table.write(journalPath: journalPath, readSweep: readSweep, to: path)
                 return path
             } catch {
                 throw RequestProblem(.serviceUnavailable, "the table could not be written: \(error)")

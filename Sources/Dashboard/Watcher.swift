@@ -17,6 +17,7 @@ final class Watcher: Sendable {
     static let attemptFailureLimit = 30
 
     let journalPath: String
+    let readSweep: SweepFileReader
     let interval: Duration
     let snapshots: CoordinatorSnapshots?
     private let logger: Logger
@@ -24,8 +25,10 @@ final class Watcher: Sendable {
     private let stopping = Atomic<Bool>(false)
     private let reads = Atomic<Int>(0)
 
-    init(journalPath: String, interval: Duration, snapshots: CoordinatorSnapshots?, logger: Logger) {
+    init(journalPath: String, readSweep: @escaping SweepFileReader, interval: Duration,
+         snapshots: CoordinatorSnapshots?, logger: Logger) {
         self.journalPath = journalPath
+        self.readSweep = readSweep
         self.interval = interval
         self.snapshots = snapshots
         self.logger = logger
@@ -46,7 +49,7 @@ final class Watcher: Sendable {
     func stop() { stopping.store(true, ordering: .releasing) }
 
     private func loop() {
-        var reader = JournalReader(path: journalPath, live: snapshots != nil)
+        var reader = JournalReader(path: journalPath, readSweep: readSweep, live: snapshots != nil)
         var lastProblem = ""
         while !stopping.load(ordering: .acquiring) {
             let started = ContinuousClock.now
@@ -59,7 +62,7 @@ final class Watcher: Sendable {
                 let problem = "\(error)"
                 if problem != lastProblem { logger.warning("dashboard: cannot read the journal \(journalPath): \(problem)") }
                 lastProblem = problem
-                reader = JournalReader(path: journalPath, live: snapshots != nil)  // open afresh next time
+                reader = JournalReader(path: journalPath, readSweep: readSweep, live: snapshots != nil)  // open afresh next time
             }
             // Sleep in short steps so that stop() is prompt.
             while !stopping.load(ordering: .acquiring), ContinuousClock.now - started < interval {
@@ -73,6 +76,7 @@ final class Watcher: Sendable {
 /// the events read so far (each event is read once).
 struct JournalReader {
     let path: String
+    let readSweep: SweepFileReader
     let live: Bool
     private var journal: Journal?
     private var sweep: Sweep?
@@ -86,8 +90,9 @@ struct JournalReader {
     private var levelsKey: (done: Int, finished: Double) = (-1, 0)
     private var levelsReadAt = ContinuousClock.now - .seconds(60)
 
-    init(path: String, live: Bool) {
+    init(path: String, readSweep: @escaping SweepFileReader, live: Bool) {
         self.path = path
+        self.readSweep = readSweep
         self.live = live
     }
 
@@ -98,7 +103,7 @@ struct JournalReader {
         var next = previous
         next.version += 1
         if sweep == nil, let text = try journal.meta("sweep_text") {
-            let sweep = try Sweep(yaml: text, file: try journal.meta("sweep_file") ?? "<journal>")
+            let sweep = try readSweep(text, try journal.meta("sweep_file") ?? "<journal>")
             self.sweep = sweep
             plan = Plan(sweep)
         }

@@ -6,32 +6,36 @@ import LotteryCore
 /// alone, so it works on a finished sweep and on one still running.
 ///
 /// ```swift
-/// let report = try ReportWriter(journalPath: "runs/quickstart/sweep.sqlite").write()
+/// let report = try ReportWriter(journalPath: "runs/quickstart/sweep.sqlite", readSweep: Sweep.init(yaml:file:)).write()
 /// print(report.text)
 /// ```
 public struct ReportWriter: Sendable {
     public var journalPath: String
+    /// Reads the sweep file the journal holds (`Sweep.init(yaml:file:)` from SweepPlan).
+    public var readSweep: SweepFileReader
     public var options: ReportOptions
 
     /// The file names a report writes, in order.
     public static let fileNames = ["trials.csv", "metrics.csv", "summary.csv"] + ReportPlots.fileNames
 
-    public init(journalPath: String, options: ReportOptions = ReportOptions()) {
+    public init(journalPath: String, readSweep: @escaping SweepFileReader, options: ReportOptions = ReportOptions()) {
         self.journalPath = journalPath
+        self.readSweep = readSweep
         self.options = options
     }
 
     /// The report of the run folder `path` (`runs/<name>`, whose journal is `sweep.sqlite`),
     /// or of the journal file `path` itself.
     /// - Throws: `ReportError` when there is no such folder or no journal in it.
-    public init(runFolder path: String, options: ReportOptions = ReportOptions()) throws {
+    public init(runFolder path: String, readSweep: @escaping SweepFileReader,
+                options: ReportOptions = ReportOptions()) throws {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw ReportError.noFolder(path)
         }
         let journal = isFolder.boolValue ? (path as NSString).appendingPathComponent("sweep.sqlite") : path
         guard FileManager.default.fileExists(atPath: journal) else { throw ReportError.noJournal(journal) }
-        self.init(journalPath: journal, options: options)
+        self.init(journalPath: journal, readSweep: readSweep, options: options)
     }
 
     /// The folder the journal is in: where reports go by default.
@@ -45,7 +49,7 @@ public struct ReportWriter: Sendable {
     /// - Throws: `ReportError`.
     @discardableResult
     public func write(to directory: String? = nil) throws -> WrittenReport {
-        let results = try SweepResults(journalPath: journalPath)
+        let results = try SweepResults(journalPath: journalPath, readSweep: readSweep)
         let grouping = try Grouping(plan: results.plan, axes: options.groupBy)
         guard results.plan.configs.indices.contains(options.curvesConfig) else {
             throw ReportError.unknownConfig(options.curvesConfig, count: results.plan.configs.count)

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import LotteryCore
 import Reports
+import SweepPlan
 import Wire
 
 struct CoordinatorCommand: AsyncParsableCommand {
@@ -127,7 +128,7 @@ struct CoordinatorOptions: ParsableArguments {
 /// that cannot be written is said, and the sweep's own outcome stands.
 func writeReport(runFolder: String) {
     do {
-        let report = try ReportWriter(runFolder: runFolder).write()
+        let report = try ReportWriter(runFolder: runFolder, readSweep: Sweep.init(yaml:file:)).write()
         print(report.text, terminator: "")
     } catch {
         FileHandle.standardError.write(Data("lottery: the report could not be written: \(error)\n".utf8))

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import LotteryCore
 import Reports
+import SweepPlan
 
 /// `lottery report runs/x`: CSV tables and SVG plots of a sweep, read from its journal.
 struct ReportCommand: ParsableCommand {
@@ -47,7 +49,7 @@ struct ReportCommand: ParsableCommand {
         let options = ReportOptions(groupBy: groupBy.isEmpty ? nil : groupBy, curvesConfig: curvesConfig,
                                     curvesLevels: curvesLevels.isEmpty ? nil : curvesLevels, tolerance: tolerance)
         do {
-            let report = try ReportWriter(runFolder: folder, options: options).write(to: out)
+            let report = try ReportWriter(runFolder: folder, readSweep: Sweep.init(yaml:file:), options: options).write(to: out)
             print(report.text, terminator: "")
         } catch let error as ReportError {
             FileHandle.standardError.write(Data("lottery report: \(error)\n".utf8))

@@ -1,4 +1,6 @@
 import Dashboard
+import LotteryCore
+import SweepPlan
 import Testing
 
 @Suite struct AccessRuleTests {
@@ -52,7 +54,7 @@ import Testing
 
 @Suite struct TokenRuleTests {
     @Test func aNonLoopbackAddressNeedsATokenOrInsecure() throws {
-        let open = DashboardConfiguration(address: try ListenAddress("0.0.0.0:8080"), journalPath: "x")
+        let open = DashboardConfiguration(address: try ListenAddress("0.0.0.0:8080"), journalPath: "x", readSweep: Sweep.init(yaml:file:))
         #expect(throws: DashboardError.self) { try open.check() }
         let error = try #require(throws: DashboardError.self) { try open.check() }
         #expect(error.description.contains("--http-token"))
@@ -68,12 +70,12 @@ import Testing
     }
 
     @Test func loopbackNeedsNothing() throws {
-        #expect(try DashboardConfiguration(address: try ListenAddress("127.0.0.1:0"), journalPath: "x").check() == nil)
+        #expect(try DashboardConfiguration(address: try ListenAddress("127.0.0.1:0"), journalPath: "x", readSweep: Sweep.init(yaml:file:)).check() == nil)
     }
 
     @Test(arguments: ["short", "0123456789abcde", "0123456789abcdef 0", "0123456789abcdef;x"])
     func aWeakTokenIsRefused(_ token: String) throws {
-        let configuration = DashboardConfiguration(address: try ListenAddress("127.0.0.1:0"), journalPath: "x", token: token)
+        let configuration = DashboardConfiguration(address: try ListenAddress("127.0.0.1:0"), journalPath: "x", readSweep: Sweep.init(yaml:file:), token: token)
         #expect(throws: DashboardError.self) { try configuration.check() }
     }
 }

@@ -33,7 +33,7 @@ final class ServedJournal {
         _ = try journal.begin(sweep: sweep, plan: plan, at: 1000)
         server = try DashboardServer(
             configuration: DashboardConfiguration(address: ListenAddress(host: "127.0.0.1", port: 0),
-                                                  journalPath: folder + "/sweep.sqlite", token: token,
+                                                  journalPath: folder + "/sweep.sqlite", readSweep: Sweep.init(yaml:file:), token: token,
                                                   interval: .milliseconds(50)),
             logger: Logger(label: "test"))
         let bound = try await server.start()

@@ -1,6 +1,7 @@
 import Foundation
 import Journal
 import LotteryCore
+import SweepPlan
 import Testing
 
 @testable import Reports
@@ -12,7 +13,7 @@ import Testing
 
     @Test func writesEveryTableAndPlotIntoTheRunFolder() throws {
         let fixture = try JournalFixture.finished()
-        let report = try ReportWriter(runFolder: fixture.folder.path).write()
+        let report = try ReportWriter(runFolder: fixture.folder.path, readSweep: Sweep.init(yaml:file:)).write()
         #expect(report.directory == fixture.folder.path)
         #expect(report.files == ReportWriter.fileNames.map { fixture.folder.appendingPathComponent($0).path })
         let written = try files(in: fixture.folder).filter { !$0.hasPrefix("sweep.sqlite") }
@@ -33,18 +34,18 @@ import Testing
     @Test func writesWhereItIsToldCreatingTheFolder() throws {
         let fixture = try JournalFixture.finished()
         let out = fixture.folder.appendingPathComponent("reports/today")
-        let report = try ReportWriter(journalPath: fixture.path).write(to: out.path)
+        let report = try ReportWriter(journalPath: fixture.path, readSweep: Sweep.init(yaml:file:)).write(to: out.path)
         #expect(report.directory == out.path)
         #expect(try files(in: out) == ReportWriter.fileNames.sorted())
         // Writing again replaces the files.
-        try ReportWriter(journalPath: fixture.path).write(to: out.path)
+        try ReportWriter(journalPath: fixture.path, readSweep: Sweep.init(yaml:file:)).write(to: out.path)
         #expect(try files(in: out) == ReportWriter.fileNames.sorted())
     }
 
     @Test func theTextSaysHowFarEachBranchCanBePruned() throws {
         let fixture = try JournalFixture.finished()
         let out = fixture.folder.appendingPathComponent("out")
-        let text = try ReportWriter(journalPath: fixture.path).write(to: out.path).text
+        let text = try ReportWriter(journalPath: fixture.path, readSweep: Sweep.init(yaml:file:)).write(to: out.path).text
         #expect(text == """
             sweep tiny: 26 trials, 26 done
             wrote \(out.path): trials.csv, metrics.csv, summary.csv, accuracy-vs-weights.svg, early-stop-vs-weights.svg, generalization-gap-vs-weights.svg, learning-curves.svg
@@ -63,7 +64,7 @@ import Testing
     @Test func theTextGivesTheGapOfTheDenseNetworkAndOfEachMatchingLevel() throws {
         let fixture = try JournalFixture.finished(training: true)
         let out = fixture.folder.appendingPathComponent("out")
-        let report = try ReportWriter(journalPath: fixture.path).write(to: out.path)
+        let report = try ReportWriter(journalPath: fixture.path, readSweep: Sweep.init(yaml:file:)).write(to: out.path)
         let lines = report.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines[3] == "Winning tickets: the sparsest level whose mean test accuracy at early stop is within 0.5 points "
                 + "of the dense network's. Gap: training-sample less test accuracy at early stop, in points.")
@@ -84,28 +85,28 @@ import Testing
         try fixture.start(dense)
         try fixture.stream(dense, JournalFixture.points(test: [0.1]))
         // The fixture's journal stays open for writing, as the coordinator's would.
-        let report = try ReportWriter(runFolder: fixture.folder.path).write()
+        let report = try ReportWriter(runFolder: fixture.folder.path, readSweep: Sweep.init(yaml:file:)).write()
         #expect(report.text.hasPrefix("sweep tiny: 26 trials, 25 pending, 1 running\n"))
         #expect(report.text.contains("config 0 (pruning.rates.fc=0.2): dense run not finished yet, nothing to compare with"))
         let metrics = ParsedCSV(try String(contentsOfFile: fixture.folder.appendingPathComponent("metrics.csv").path, encoding: .utf8))
         #expect(metrics.rows.count == 4)
         try fixture.journal.recordMetrics(dense.id, attempt: 1, JournalFixture.points(test: [0.1, 0.2]))
-        #expect(try ReportWriter(runFolder: fixture.folder.path).write().levels.first?.done == 0)
+        #expect(try ReportWriter(runFolder: fixture.folder.path, readSweep: Sweep.init(yaml:file:)).write().levels.first?.done == 0)
     }
 
     @Test func aMissingFolderOrJournalIsAClearError() throws {
-        let missing = #expect(throws: ReportError.self) { try ReportWriter(runFolder: "/nonexistent/runs/x") }
+        let missing = #expect(throws: ReportError.self) { try ReportWriter(runFolder: "/nonexistent/runs/x", readSweep: Sweep.init(yaml:file:)) }
         #expect(missing?.description == "/nonexistent/runs/x: no such folder; give a sweep's run folder, like runs/quickstart")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reports-nojournal-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let noJournal = #expect(throws: ReportError.self) { try ReportWriter(runFolder: folder.path) }
+        let noJournal = #expect(throws: ReportError.self) { try ReportWriter(runFolder: folder.path, readSweep: Sweep.init(yaml:file:)) }
         #expect(noJournal?.description.hasPrefix("\(folder.path)/sweep.sqlite: no journal here") == true)
     }
 
     @Test func theJournalFileItselfMayBeGiven() throws {
         let fixture = try JournalFixture()
-        let writer = try ReportWriter(runFolder: fixture.path)
+        let writer = try ReportWriter(runFolder: fixture.path, readSweep: Sweep.init(yaml:file:))
         #expect(writer.journalPath == fixture.path)
         #expect(writer.runFolder == fixture.folder.path)
     }
@@ -113,11 +114,11 @@ import Testing
     @Test func badOptionsFailBeforeAnythingIsWritten() throws {
         let fixture = try JournalFixture()
         let config = #expect(throws: ReportError.self) {
-            try ReportWriter(journalPath: fixture.path, options: ReportOptions(curvesConfig: 2)).write()
+            try ReportWriter(journalPath: fixture.path, readSweep: Sweep.init(yaml:file:), options: ReportOptions(curvesConfig: 2)).write()
         }
         #expect(config?.description == "--curves-config 2: the sweep has configs 0 to 1")
         #expect(throws: ReportError.self) {
-            try ReportWriter(journalPath: fixture.path, options: ReportOptions(groupBy: ["lr"])).write()
+            try ReportWriter(journalPath: fixture.path, readSweep: Sweep.init(yaml:file:), options: ReportOptions(groupBy: ["lr"])).write()
         }
         #expect(try files(in: fixture.folder).allSatisfy { $0.hasPrefix("sweep.sqlite") })
     }
@@ -125,7 +126,7 @@ import Testing
     @Test func groupingByAxesPoolsTheSummary() throws {
         let fixture = try JournalFixture.finished()
         let out = fixture.folder.appendingPathComponent("pooled")
-        let report = try ReportWriter(journalPath: fixture.path, options: ReportOptions(groupBy: [])).write(to: out.path)
+        let report = try ReportWriter(journalPath: fixture.path, readSweep: Sweep.init(yaml:file:), options: ReportOptions(groupBy: [])).write(to: out.path)
         #expect(report.levels.count == 5)
         #expect(report.text.contains("group 0: dense 62.50% (2 trials)"))
     }

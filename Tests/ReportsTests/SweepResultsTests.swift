@@ -96,12 +96,12 @@ import Testing
             try journal.recordAssignment(plan.trials[0].id, attempt: 1, worker: "w1", at: 1)
         }
         #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
-        let results = try SweepResults(journalPath: path)
+        let results = try SweepResults(journalPath: path, readSweep: Sweep.init(yaml:file:))
         #expect(results.stateCounts[.running] == 1)
     }
 
     @Test func aMissingJournalIsAClearError() throws {
-        let error = #expect(throws: ReportError.self) { try SweepResults(journalPath: "/nonexistent/sweep.sqlite") }
+        let error = #expect(throws: ReportError.self) { try SweepResults(journalPath: "/nonexistent/sweep.sqlite", readSweep: Sweep.init(yaml:file:)) }
         #expect(error?.description.contains("no journal here") == true)
         #expect(error?.description.contains("/nonexistent/sweep.sqlite") == true)
     }
@@ -112,7 +112,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("sweep.sqlite").path
         _ = try Journal(path: path)
-        let error = #expect(throws: ReportError.self) { try SweepResults(journalPath: path) }
+        let error = #expect(throws: ReportError.self) { try SweepResults(journalPath: path, readSweep: Sweep.init(yaml:file:)) }
         #expect(error?.description.contains("holds no sweep yet") == true)
     }
 
@@ -122,7 +122,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("sweep.sqlite").path
         try Data("not a database, just text that is long enough to have a header".utf8).write(to: URL(fileURLWithPath: path))
-        let error = #expect(throws: ReportError.self) { try SweepResults(journalPath: path) }
+        let error = #expect(throws: ReportError.self) { try SweepResults(journalPath: path, readSweep: Sweep.init(yaml:file:)) }
         #expect(error?.description.contains("cannot read the journal") == true)
     }
 }
@@ -132,7 +132,7 @@ import Testing
 @Suite struct SweepResultsStreamingTests {
     /// The same journal read both ways: streamed from the journal, and held in memory.
     private func bothWays(_ path: String) throws -> (streamed: SweepResults, held: SweepResults) {
-        let streamed = try SweepResults(journalPath: path)
+        let streamed = try SweepResults(journalPath: path, readSweep: Sweep.init(yaml:file:))
         let journal = try Journal(readOnly: path)
         let held = SweepResults(sweep: streamed.sweep, trials: try journal.trials(), metrics: try journal.metrics())
         return (streamed, held)
@@ -187,7 +187,7 @@ import Testing
         try fixture.fail(dense2, attempt: 1, error: "worker lost", final: false)
         try fixture.finish(dense2, attempt: 2, accuracy: 0.5)
         try expectSameReport(fixture.path)
-        #expect(try SweepResults(journalPath: fixture.path).metricAttempts[dense2.id] == nil)
+        #expect(try SweepResults(journalPath: fixture.path, readSweep: Sweep.init(yaml:file:)).metricAttempts[dense2.id] == nil)
     }
 
     @Test func aSyntheticJournalsTablesAndPlotsAreTheSameStreamed() throws {

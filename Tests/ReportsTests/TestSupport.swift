@@ -124,7 +124,7 @@ final class JournalFixture {
     }
 
     func results() throws -> SweepResults {
-        try SweepResults(journalPath: path)
+        try SweepResults(journalPath: path, readSweep: Sweep.init(yaml:file:))
     }
 }
 

@@ -36,6 +36,31 @@ struct BatchNormalizationTests {
         #expect(alone.contains(0) && alone.contains { $0 > 0 })
     }
 
+    /// Each channel's statistics and its part of the backward pass are its own, so
+    /// lanes that take channels give the same floats: y, ∂z, the gated ∂y, γ's and β's
+    /// gradients and the running statistics.
+    @Test(arguments: [2, 3])
+    func lanesTakeChannelsWithTheSameFloats(lanes: Int) {
+        let channels = 5, plane = 7, rows = 3
+        var generator = SeededGenerator(seed: 9, stream: "bn-lanes")
+        let z = (0..<(rows * channels * plane)).map { _ in Float(generator.nextGaussian()) }
+        let gradient = (0..<z.count).map { _ in Float(generator.nextGaussian()) }
+        func run(_ lanes: Int) -> [[Float]] {
+            let bn = BatchNormalization(name: "conv1.bn", channels: channels, plane: plane)
+            var y = [Float](repeating: .nan, count: z.count), dz = y, dy = gradient
+            Lanes.with(lanes) {
+                bn.prepare(z, rows: rows, training: true)
+                bn.apply(z, into: &y, rows: rows, relu: true)
+                bn.backward(input: z, outputGradient: &dy, reluOutput: y, inputGradient: &dz, rows: rows)
+            }
+            return [y, dz, dy, bn.scale.gradient.array, bn.shift.gradient.array, bn.runningMean.value.array,
+                    bn.runningVariance.value.array]
+        }
+        let alone = run(1)
+        #expect(run(lanes) == alone)
+        #expect(alone[2].contains(0) && !alone[1].contains { $0.isNaN })
+    }
+
     @Test func trainingNormalizesByTheBatchAndMovesTheRunningStatistics() {
         let bn = BatchNormalization(name: "conv1.bn", channels: channels, plane: plane)
         #expect(bn.scale.value.array == [1, 1] && bn.shift.value.array == [0, 0])

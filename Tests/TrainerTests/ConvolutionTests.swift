@@ -210,6 +210,46 @@ struct ConvolutionTests {
                                generator: &generator, "\(lanes) lanes")
     }
 
+    /// Under a trial's lanes (`Lanes.with`) Winograd also splits its kernel transforms
+    /// by kernel pairs: the same floats as when only its chunks are split between
+    /// lanes. im2col splits examples: y and ∂x as one lane gives them (each example's
+    /// own products), ∂W the lanes' sums added in lane order. 35 pairs are four
+    /// vectors of eight and three left; 32×32 planes make chunks of two examples.
+    @Test(arguments: [2, 3])
+    func trialLanesSplitKernelPairsAndExamples(lanes: Int) {
+        let geometry = ConvolutionGeometry(input: ActivationShape(channels: 7, height: 32, width: 32), outputChannels: 5)
+        let rows = 5
+        var generator = SeededGenerator(seed: 11, stream: "trial-lanes")
+        let x = random(rows * geometry.input.features, &generator)
+        let weight = random(5 * 7 * 9, &generator)
+        let dy = random(rows * geometry.output.features, &generator)
+        func run(_ kernel: any ConvolutionKernel, trialLanes: Int) -> (y: [Float], dW: [Float], dx: [Float]) {
+            var y = [Float](repeating: .nan, count: dy.count)
+            var dW = [Float](repeating: .nan, count: weight.count)
+            var dx = [Float](repeating: .nan, count: x.count)
+            Lanes.with(trialLanes) {
+                kernel.forward(x, weight: weight, into: &y, rows: rows, training: true)
+                kernel.backward(input: x, weight: weight, outputGradient: dy, weightGradient: &dW, inputGradient: &dx,
+                                rows: rows)
+            }
+            return (y, dW, dx)
+        }
+        let chunksOnly = WinogradConvolution(geometry: geometry)
+        chunksOnly.lanes = lanes
+        let winograd = run(WinogradConvolution(geometry: geometry), trialLanes: lanes)
+        let winogradChunks = run(chunksOnly, trialLanes: 1)
+        #expect(winograd.y == winogradChunks.y && winograd.dW == winogradChunks.dW && winograd.dx == winogradChunks.dx)
+
+        let im2colAlone = run(Im2colConvolution(geometry: geometry), trialLanes: 1)
+        let im2col = run(Im2colConvolution(geometry: geometry), trialLanes: lanes)
+        #expect(im2col.y == im2colAlone.y && im2col.dx == im2colAlone.dx)
+        let reference = Reference(c: 7, k: 5, h: 32, w: 32)
+        let expected = reference.backward(x, weight, dy, rows: rows)
+        expectClose(im2col.dW, expected.dW, "im2col ∂W in \(lanes) lanes")
+        expectClose(winograd.dW, expected.dW, "Winograd ∂W in \(lanes) lanes")
+        expectClose(im2col.y, reference.forward(x, weight, rows: rows), "im2col forward in \(lanes) lanes")
+    }
+
     /// While the weights are frozen (the slices of one evaluation), Winograd
     /// transforms them once: a second slice uses the first's kernels even if handed
     /// others (which the contract forbids; here it shows the reuse), and the next

@@ -1,7 +1,6 @@
 import Foundation
 import Journal
 import LotteryCore
-import SweepPlan
 
 /// What a journal holds about a sweep: the sweep file (and the plan rebuilt from it), every
 /// trial of the plan with its state, and, per trial, which attempt's metric points count.
@@ -96,9 +95,10 @@ public struct SweepResults: Sendable {
         return points
     }
 
-    /// Reads the journal at `journalPath` (`runs/<name>/sweep.sqlite`).
+    /// Reads the journal at `journalPath` (`runs/<name>/sweep.sqlite`), and the sweep file it
+    /// holds with `readSweep`.
     /// - Throws: `ReportError` when there is no journal, it cannot be read, or it holds no sweep.
-    public init(journalPath: String) throws {
+    public init(journalPath: String, readSweep: SweepFileReader) throws {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: journalPath, isDirectory: &isFolder), !isFolder.boolValue else {
             throw ReportError.noJournal(journalPath)
@@ -116,7 +116,7 @@ public struct SweepResults: Sendable {
         guard let text else { throw ReportError.noSweep(journalPath) }
         let sweep: Sweep
         do {
-            sweep = try Sweep(yaml: text, file: file ?? "<journal>")
+            sweep = try readSweep(text, file ?? "<journal>")
         } catch {
             throw ReportError.invalidSweep(journalPath, reason: "\(error)")
         }

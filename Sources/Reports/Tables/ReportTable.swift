@@ -1,4 +1,5 @@
 import Foundation
+import LotteryCore
 
 /// The report's CSV tables, one at a time: what a dashboard offers for download without
 /// writing the whole report (plots included) into the run folder.
@@ -8,10 +9,10 @@ public enum ReportTable: String, Sendable, CaseIterable {
     case summary = "summary.csv"
 
     /// Writes this table of the journal at `journalPath` to `path`, as `lottery report` would
-    /// (default grouping: one group per config).
+    /// (default grouping: one group per config), reading the sweep file it holds with `readSweep`.
     /// - Throws: `ReportError`.
-    public func write(journalPath: String, to path: String) throws {
-        let results = try SweepResults(journalPath: journalPath)
+    public func write(journalPath: String, readSweep: SweepFileReader, to path: String) throws {
+        let results = try SweepResults(journalPath: journalPath, readSweep: readSweep)
         switch self {
         case .trials:
             try FileOutput.write(TrialsTable(results), to: path)

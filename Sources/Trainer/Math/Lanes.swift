@@ -25,11 +25,13 @@ public enum Lanes {
     private static let slot = ThreadSlot()
 
     /// Runs `body(range)` for this trial's lanes at once, each with a contiguous
-    /// share of `rows`: for passes that treat every example alike (normalization,
-    /// bias and ReLU, residual sums), whose results do not depend on the split.
-    static func split(rows: Int, _ body: (Range<Int>) -> Void) {
-        let lanes = max(1, min(count, rows))
-        run(lanes) { lane in body((rows * lane / lanes)..<(rows * (lane + 1) / lanes)) }
+    /// share of `0..<items`: for passes whose items are computed each on its own
+    /// (examples in bias and ReLU or residual sums, channels in normalization's
+    /// statistics, kernel pairs in Winograd's kernel transforms, weights in the
+    /// optimizer's step), so that their results do not depend on the split.
+    static func split(_ items: Int, _ body: (Range<Int>) -> Void) {
+        let lanes = max(1, min(count, items))
+        run(lanes) { lane in body((items * lane / lanes)..<(items * (lane + 1) / lanes)) }
     }
 
     /// Runs `body(lane)` for lanes 0..<count at once and returns when all are done.

@@ -67,25 +67,30 @@ final class BatchNormalization {
         }
         let count = Double(rows * plane)
         let m = Self.momentum
-        for c in 0..<channels {
-            var sum = 0.0
-            for row in 0..<rows { sum += Double(Self.sum(z + (row * channels + c) * plane, count: plane)) }
-            let batchMean = sum / count
-            var squares = 0.0
-            for row in 0..<rows {
-                squares += Double(Self.squaredDeviations(z + (row * channels + c) * plane, count: plane,
-                                                         from: Float(batchMean)))
+        let coefficients = coefficients.pointer, offsets = offsets.pointer
+        let batchMeans = batchMean.pointer, inverseDeviations = inverseDeviation.pointer
+        // Each channel's statistics are its own: the lanes take channels.
+        Lanes.split(channels) { share in
+            for c in share {
+                var sum = 0.0
+                for row in 0..<rows { sum += Double(Self.sum(z + (row * channels + c) * plane, count: plane)) }
+                let batchMean = sum / count
+                var squares = 0.0
+                for row in 0..<rows {
+                    squares += Double(Self.squaredDeviations(z + (row * channels + c) * plane, count: plane,
+                                                             from: Float(batchMean)))
+                }
+                let batchVariance = squares / count
+                let inverse = 1 / (batchVariance + Self.epsilon).squareRoot()
+                batchMeans[c] = Float(batchMean)
+                inverseDeviations[c] = Float(inverse)
+                let coefficient = Double(gamma[c]) * inverse
+                coefficients[c] = Float(coefficient)
+                offsets[c] = Float(Double(beta[c]) - batchMean * coefficient)
+                let unbiased = count > 1 ? batchVariance * count / (count - 1) : batchVariance
+                mean[c] = Float((1 - m) * Double(mean[c]) + m * batchMean)
+                variance[c] = Float((1 - m) * Double(variance[c]) + m * unbiased)
             }
-            let batchVariance = squares / count
-            let inverse = 1 / (batchVariance + Self.epsilon).squareRoot()
-            self.batchMean[c] = Float(batchMean)
-            inverseDeviation[c] = Float(inverse)
-            let coefficient = Double(gamma[c]) * inverse
-            coefficients[c] = Float(coefficient)
-            offsets[c] = Float(Double(beta[c]) - batchMean * coefficient)
-            let unbiased = count > 1 ? batchVariance * count / (count - 1) : batchVariance
-            mean[c] = Float((1 - m) * Double(mean[c]) + m * batchMean)
-            variance[c] = Float((1 - m) * Double(variance[c]) + m * unbiased)
         }
     }
 
@@ -93,7 +98,7 @@ final class BatchNormalization {
     /// then ReLU when asked. `residual` may be `y` itself.
     func apply(_ z: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, rows: Int, relu: Bool,
                adding residual: UnsafePointer<Float>? = nil) {
-        Lanes.split(rows: rows) { share in
+        Lanes.split(rows) { share in
             for row in share {
                 for c in 0..<channels {
                     let offset = (row * channels + c) * plane
@@ -113,30 +118,34 @@ final class BatchNormalization {
         let gamma = scale.value.pointer
         let dGamma = scale.gradient.pointer, dBeta = shift.gradient.pointer
         let count = Double(rows * plane)
-        for c in 0..<channels {
-            let mean = batchMean[c]
-            let inverse = Double(inverseDeviation[c])
-            var sum = 0.0, dot = 0.0
-            for row in 0..<rows {
-                let offset = (row * channels + c) * plane
-                let sums = Self.gateAndSum(dy + offset, by: y.map { $0 + offset }, input: z + offset, mean: mean,
-                                           count: plane)
-                sum += Double(sums.gradient)
-                dot += Double(sums.product)
-            }
-            // With x̂ = (z − μ)/σ: ∂β = Σ∂y, ∂γ = Σ∂y·x̂, and
-            // ∂z = γ/σ · (∂y − ∂β/N − x̂·∂γ/N) = A·∂y + B·z + C.
-            dBeta[c] = Float(sum)
-            let dGammaValue = dot * inverse
-            dGamma[c] = Float(dGammaValue)
-            guard count > 0 else { continue }
-            let a = Double(gamma[c]) * inverse
-            let b = -a * inverse * dGammaValue / count
-            let constant = -a * sum / count - b * Double(mean)
-            for row in 0..<rows {
-                let offset = (row * channels + c) * plane
-                Self.combine(dy + offset, z + offset, into: dz + offset, count: plane,
-                             a: Float(a), b: Float(b), c: Float(constant))
+        let batchMean = batchMean.pointer, inverseDeviation = inverseDeviation.pointer
+        // Each channel's sums and ∂z are its own: the lanes take channels.
+        Lanes.split(channels) { share in
+            for c in share {
+                let mean = batchMean[c]
+                let inverse = Double(inverseDeviation[c])
+                var sum = 0.0, dot = 0.0
+                for row in 0..<rows {
+                    let offset = (row * channels + c) * plane
+                    let sums = Self.gateAndSum(dy + offset, by: y.map { $0 + offset }, input: z + offset, mean: mean,
+                                               count: plane)
+                    sum += Double(sums.gradient)
+                    dot += Double(sums.product)
+                }
+                // With x̂ = (z − μ)/σ: ∂β = Σ∂y, ∂γ = Σ∂y·x̂, and
+                // ∂z = γ/σ · (∂y − ∂β/N − x̂·∂γ/N) = A·∂y + B·z + C.
+                dBeta[c] = Float(sum)
+                let dGammaValue = dot * inverse
+                dGamma[c] = Float(dGammaValue)
+                guard count > 0 else { continue }
+                let a = Double(gamma[c]) * inverse
+                let b = -a * inverse * dGammaValue / count
+                let constant = -a * sum / count - b * Double(mean)
+                for row in 0..<rows {
+                    let offset = (row * channels + c) * plane
+                    Self.combine(dy + offset, z + offset, into: dz + offset, count: plane,
+                                 a: Float(a), b: Float(b), c: Float(constant))
+                }
             }
         }
         if rows == 0 {

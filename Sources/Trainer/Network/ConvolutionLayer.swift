@@ -49,7 +49,7 @@ final class ConvolutionLayer: Layer {
         kernel.forward(x, weight: weight.value.pointer, into: y, rows: rows, training: training)
         let plane = output.height * output.width
         let b = bias.value.pointer
-        Lanes.split(rows: rows) { share in
+        Lanes.split(rows) { share in
             for row in share {
                 for channel in 0..<output.channels {
                     let values = y + (row * output.channels + channel) * plane
@@ -66,11 +66,14 @@ final class ConvolutionLayer: Layer {
         let plane = output.height * output.width
         let db = bias.gradient.pointer
         db.update(repeating: 0, count: output.channels)
-        // Through the ReLU, and the bias gradient as per-channel sums, in one pass.
-        for row in 0..<rows {
-            for channel in 0..<output.channels {
-                let offset = (row * output.channels + channel) * plane
-                db[channel] += Self.gateAndSum(dy + offset, by: y + offset, count: plane)
+        // Through the ReLU, and the bias gradient as per-channel sums, in one pass;
+        // each channel's sum is its own, so the lanes take channels.
+        Lanes.split(output.channels) { share in
+            for channel in share {
+                for row in 0..<rows {
+                    let offset = (row * output.channels + channel) * plane
+                    db[channel] += Self.gateAndSum(dy + offset, by: y + offset, count: plane)
+                }
             }
         }
         kernel.backward(input: x, weight: weight.value.pointer, outputGradient: dy,

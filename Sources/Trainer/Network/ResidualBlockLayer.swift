@@ -94,7 +94,7 @@ final class ResidualBlockLayer: Layer {
         // ∂x gets the shortcut's gradient too: ∂y itself through the identity.
         let shortcut: UnsafePointer<Float> = shortcutGradient.map { UnsafePointer($0.pointer) } ?? UnsafePointer(dy)
         let features = input.features
-        Lanes.split(rows: rows) { share in
+        Lanes.split(rows) { share in
             for i in (share.lowerBound * features)..<(share.upperBound * features) { dx[i] += shortcut[i] }
         }
     }

@@ -31,19 +31,35 @@ public final class Optimizer {
         (firstMoments.isEmpty ? nil : firstMoments[index], secondMoments.isEmpty ? nil : secondMoments[index])
     }
 
-    /// One update of every parameter from its current gradient.
+    /// One update of every parameter from its current gradient. Each value's update
+    /// is its own, so a large tensor is shared between the trial's lanes, in whole
+    /// vectors, with the same result whatever the split.
     public func step(learningRate: Double) {
         steps += 1
         for (index, parameter) in parameters.enumerated() {
-            switch spec.kind {
-            case .adam: adam(parameter, index: index, learningRate: learningRate)
-            case .sgd: sgd(parameter, learningRate: learningRate)
-            case .momentum: momentum(parameter, index: index, learningRate: learningRate)
+            let count = parameter.value.count
+            let update = { (range: Range<Int>) in
+                switch self.spec.kind {
+                case .adam: self.adam(parameter, index: index, range: range, learningRate: learningRate)
+                case .sgd: self.sgd(parameter, range: range, learningRate: learningRate)
+                case .momentum: self.momentum(parameter, index: index, range: range, learningRate: learningRate)
+                }
+            }
+            guard count >= Self.smallestShared else {
+                update(0..<count)
+                continue
+            }
+            Lanes.split((count + Vector.scalarCount - 1) / Vector.scalarCount) { vectors in
+                update(vectors.lowerBound * Vector.scalarCount..<min(count, vectors.upperBound * Vector.scalarCount))
             }
         }
     }
 
-    private func adam(_ parameter: Parameter, index: Int, learningRate: Double) {
+    /// Tensors smaller than this are updated on one lane: handing them out costs
+    /// more than it saves.
+    static let smallestShared = 1 << 15
+
+    private func adam(_ parameter: Parameter, index: Int, range: Range<Int>, learningRate: Double) {
         let t = Double(steps)
         let correction1 = 1 - pow(spec.beta1, t)
         let correction2 = 1 - pow(spec.beta2, t)
@@ -58,15 +74,15 @@ public final class Optimizer {
         let g = parameter.gradient.pointer
         let m = firstMoments[index].pointer
         let v = secondMoments[index].pointer
-        let n = parameter.value.count
+        let n = range.upperBound
         // Biases (no mask) are a few hundred values: a plain loop. Weights take
         // explicit vectors: with five streams, three of them written, the
         // compiler's alias checks give up and its loop would stay scalar. A
         // compressed weight keeps everything it stores: the same arithmetic
         // without the mask's (exact) multiplications by one.
-        var i = 0
+        var i = range.lowerBound
+        let vectorEnd = n - (n - i) % Vector.scalarCount
         if parameter.isCompressed {
-            let vectorEnd = n - n % Vector.scalarCount
             while i < vectorEnd {
                 let weight = load(w, i)
                 let gradient = load(g, i) + decay * weight
@@ -78,7 +94,6 @@ public final class Optimizer {
                 i += Vector.scalarCount
             }
         } else if let mask = parameter.mask?.pointer {
-            let vectorEnd = n - n % Vector.scalarCount
             while i < vectorEnd {
                 let keep = load(mask, i)
                 let weight = load(w, i)
@@ -103,50 +118,74 @@ public final class Optimizer {
         }
     }
 
-    private func sgd(_ parameter: Parameter, learningRate: Double) {
+    private func sgd(_ parameter: Parameter, range: Range<Int>, learningRate: Double) {
         let rate = Float(learningRate)
         let decay = Float(spec.weightDecay)
         let w = parameter.value.pointer
         let g = parameter.gradient.pointer
-        let n = parameter.value.count
         if let mask = parameter.mask?.pointer {
-            for i in 0..<n {
+            for i in range {
                 w[i] = (w[i] - rate * (g[i] + decay * w[i])) * mask[i]
             }
         } else {
-            for i in 0..<n {
+            for i in range {
                 w[i] -= rate * (g[i] + decay * w[i])
             }
         }
     }
 
-    private func momentum(_ parameter: Parameter, index: Int, learningRate: Double) {
+    private func momentum(_ parameter: Parameter, index: Int, range: Range<Int>, learningRate: Double) {
         let rate = Float(learningRate)
         let decay = Float(spec.weightDecay)
         let mu = Float(spec.momentum)
         let w = parameter.value.pointer
         let g = parameter.gradient.pointer
         let buffer = firstMoments[index].pointer
-        let n = parameter.value.count
+        let n = range.upperBound
+        // Explicit vectors, as in `adam`: four streams, two of them written.
+        var i = range.lowerBound
+        let vectorEnd = n - (n - i) % Vector.scalarCount
         if let mask = parameter.mask?.pointer {
-            for i in 0..<n {
+            while i < vectorEnd {
+                let keep = load(mask, i)
+                let velocity = mu * load(buffer, i) + (load(g, i) + decay * load(w, i)) * keep
+                store(velocity, buffer, i)
+                store((load(w, i) - rate * velocity) * keep, w, i)
+                i += Vector.scalarCount
+            }
+            while i < n {
                 let keep = mask[i]
                 let velocity = mu * buffer[i] + (g[i] + decay * w[i]) * keep
                 buffer[i] = velocity
                 w[i] = (w[i] - rate * velocity) * keep
+                i += 1
             }
         } else if parameter.isCompressed {
             // As the masked loop, which a compressed weight's twin runs, computes it.
-            for i in 0..<n {
+            while i < vectorEnd {
+                let velocity = mu * load(buffer, i) + (load(g, i) + decay * load(w, i))
+                store(velocity, buffer, i)
+                store(load(w, i) - rate * velocity, w, i)
+                i += Vector.scalarCount
+            }
+            while i < n {
                 let velocity = mu * buffer[i] + (g[i] + decay * w[i])
                 buffer[i] = velocity
                 w[i] -= rate * velocity
+                i += 1
             }
         } else {
-            for i in 0..<n {
+            while i < vectorEnd {
+                let velocity = mu * load(buffer, i) + load(g, i) + decay * load(w, i)
+                store(velocity, buffer, i)
+                store(load(w, i) - rate * velocity, w, i)
+                i += Vector.scalarCount
+            }
+            while i < n {
                 let velocity = mu * buffer[i] + g[i] + decay * w[i]
                 buffer[i] = velocity
                 w[i] -= rate * velocity
+                i += 1
             }
         }
     }

@@ -3,6 +3,8 @@ import Coordinator
 import Dashboard
 import Foundation
 import Logging
+import LotteryCore
+import SweepPlan
 
 /// `--http`, `--http-token`, `--http-insecure`: the dashboard, for the commands that serve one.
 struct HTTPOptions: ParsableArguments {
@@ -42,7 +44,8 @@ struct HTTPOptions: ParsableArguments {
     func configuration(journalPath: String, snapshots: CoordinatorSnapshots?,
                        defaultAddress: String? = nil) throws -> DashboardConfiguration {
         DashboardConfiguration(address: try ListenAddress(address ?? defaultAddress ?? "127.0.0.1:0"), journalPath: journalPath,
-                               token: resolvedToken, insecure: insecure, snapshots: snapshots)
+                               readSweep: Sweep.init(yaml:file:), token: resolvedToken, insecure: insecure,
+                               snapshots: snapshots)
     }
 
     /// Starts the dashboard of the journal at `journalPath` when --http was given, and says where.

@@ -6,25 +6,49 @@
 ///
 /// Any geometry: 3×3 "same" convolutions take a fast path of contiguous row
 /// copies; strided and 1×1 ones (ResNet's downsampling and shortcuts) gather.
+///
+/// With more than one training thread the examples are split between lanes, each
+/// with its own lowered matrix; in the backward pass each lane sums ∂W over its
+/// own examples and the lanes' sums are added in lane order.
 final class Im2colConvolution: ConvolutionKernel {
     let geometry: ConvolutionGeometry
-    /// `taps·in × oh·ow`: the lowered input of one example, or its gradient.
-    private let columns: FloatBuffer
+    /// Per lane, `taps·in × oh·ow`: the lowered input of one example, or its gradient.
+    private var columns: [FloatBuffer] = []
+    /// Per lane after the first, its examples' share of ∂W (the first lane's is ∂W itself).
+    private var weightGradients: [FloatBuffer] = []
 
     init(geometry: ConvolutionGeometry) {
         self.geometry = geometry
-        columns = FloatBuffer(count: geometry.inputChannels * geometry.taps * geometry.outputPlane)
+    }
+
+    private var depth: Int { geometry.inputChannels * geometry.taps }
+
+    /// Splits `rows` examples between this trial's lanes (lane i gets `ranges[i]`),
+    /// with each lane's buffers made when first needed.
+    private func ranges(rows: Int) -> [Range<Int>] {
+        let lanes = max(1, min(Lanes.count, rows))
+        while columns.count < lanes {
+            columns.append(FloatBuffer(count: depth * geometry.outputPlane))
+        }
+        while weightGradients.count < lanes - 1 {
+            weightGradients.append(FloatBuffer(count: geometry.outputChannels * depth))
+        }
+        return (0..<lanes).map { lane in (rows * lane / lanes)..<(rows * (lane + 1) / lanes) }
     }
 
     func forward(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                  rows: Int, training: Bool) {
         let g = geometry
-        let depth = g.inputChannels * g.taps
+        let depth = depth
         let plane = g.outputPlane
-        for row in 0..<rows {
-            Self.lower(x + row * g.input.features, into: columns.pointer, geometry: g)
-            BLAS.gemm(m: g.outputChannels, n: plane, k: depth, a: weight, lda: depth,
-                      b: columns.pointer, ldb: plane, c: y + row * g.outputChannels * plane, ldc: plane)
+        let ranges = ranges(rows: rows)
+        let columns = columns.map(\.pointer)
+        Lanes.run(ranges.count) { lane in
+            for row in ranges[lane] {
+                Self.lower(x + row * g.input.features, into: columns[lane], geometry: g)
+                BLAS.gemm(m: g.outputChannels, n: plane, k: depth, a: weight, lda: depth,
+                          b: columns[lane], ldb: plane, c: y + row * g.outputChannels * plane, ldc: plane)
+            }
         }
     }
 
@@ -32,22 +56,34 @@ final class Im2colConvolution: ConvolutionKernel {
                   weightGradient dW: UnsafeMutablePointer<Float>, inputGradient dx: UnsafeMutablePointer<Float>?,
                   rows: Int) {
         let g = geometry
-        let depth = g.inputChannels * g.taps
+        let depth = depth
         let plane = g.outputPlane
-        for row in 0..<rows {
-            let gradient = dy + row * g.outputChannels * plane
-            // ∂W += ∂y · colsᵀ
-            Self.lower(x + row * g.input.features, into: columns.pointer, geometry: g)
-            BLAS.gemm(transposeB: true, m: g.outputChannels, n: depth, k: plane, a: gradient, lda: plane,
-                      b: columns.pointer, ldb: plane, beta: row == 0 ? 0 : 1, c: dW, ldc: depth)
-            // ∂cols = Wᵀ · ∂y, then folded back onto the input's pixels.
-            if let dx {
-                BLAS.gemm(transposeA: true, m: depth, n: plane, k: g.outputChannels, a: weight, lda: depth,
-                          b: gradient, ldb: plane, c: columns.pointer, ldc: plane)
-                Self.fold(columns.pointer, into: dx + row * g.input.features, geometry: g)
+        let ranges = ranges(rows: rows)
+        let columns = columns.map(\.pointer)
+        let sums = [dW] + weightGradients.prefix(ranges.count - 1).map(\.pointer)
+        Lanes.run(ranges.count) { lane in
+            let cols = columns[lane], sum = sums[lane]
+            for row in ranges[lane] {
+                let gradient = dy + row * g.outputChannels * plane
+                // ∂W += ∂y · colsᵀ
+                Self.lower(x + row * g.input.features, into: cols, geometry: g)
+                BLAS.gemm(transposeB: true, m: g.outputChannels, n: depth, k: plane, a: gradient, lda: plane,
+                          b: cols, ldb: plane, beta: row == ranges[lane].lowerBound ? 0 : 1, c: sum, ldc: depth)
+                // ∂cols = Wᵀ · ∂y, then folded back onto the input's pixels.
+                if let dx {
+                    BLAS.gemm(transposeA: true, m: depth, n: plane, k: g.outputChannels, a: weight, lda: depth,
+                              b: gradient, ldb: plane, c: cols, ldc: plane)
+                    Self.fold(cols, into: dx + row * g.input.features, geometry: g)
+                }
+            }
+            if ranges[lane].isEmpty { sum.update(repeating: 0, count: g.outputChannels * depth) }
+        }
+        guard sums.count > 1 else { return }
+        Lanes.split(g.outputChannels * depth) { share in
+            for other in sums.dropFirst() {
+                for i in share { dW[i] += other[i] }
             }
         }
-        if rows == 0 { dW.update(repeating: 0, count: g.outputChannels * depth) }
     }
 
     /// im2col: row `c·taps + k·ky + kx` of `cols` holds, for every output pixel, the

@@ -108,7 +108,7 @@ final class WinogradConvolution: ConvolutionKernel {
     func forward(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                  rows: Int, training: Bool) {
         if !kernelsOfFrozenWeights {
-            transformKernels(weight)
+            forEachPairBlock { pairs in transformKernels(weight, pairs: pairs) }
             kernelsOfFrozenWeights = frozen
         }
         let g = geometry
@@ -150,14 +150,20 @@ final class WinogradConvolution: ConvolutionKernel {
                 transformInputGradient(from: w, into: dx + first * g.input.features, examples: count)
             }
         }
-        // The lanes' ∂U summed into the first lane's.
-        let total = workspaces(1)[0].kernelGradients
-        for other in lanes.dropFirst() {
-            let source = other.kernelGradients.pointer
-            for i in 0..<total.count { total.pointer[i] += source[i] }
+        // ∂g from the sum of the lanes' ∂U, taken in lane order.
+        let sums = LaneSums(lanes.map { UnsafePointer($0.kernelGradients.pointer) })
+        forEachPairBlock { pairs in transformKernelGradients(sums, into: dW, pairs: pairs) }
+    }
+
+    /// Runs `body` for this trial's lanes at once, each with a share of the kernel
+    /// pairs in whole blocks of eight (the transforms' vectors), the last block
+    /// holding what is left. A pair's transform is its own, so the results do not
+    /// depend on the split.
+    private func forEachPairBlock(_ body: (Range<Int>) -> Void) {
+        let pairs = geometry.outputChannels * geometry.inputChannels
+        Lanes.split((pairs + 7) / 8) { blocks in
+            body(8 * blocks.lowerBound..<min(pairs, 8 * blocks.upperBound))
         }
-        if rows == 0 { total.fill(0) }
-        transformKernelGradients(total.pointer, into: dW)
     }
 
     package func weightsFrozen(_ frozen: Bool) {
@@ -171,11 +177,11 @@ final class WinogradConvolution: ConvolutionKernel {
     /// a time, one vector lane each, so that each of the 16 planes of U is written
     /// eight floats at a time: pair by pair, the 16 scattered stores took 16% of a
     /// VGG-19 step, whose 512×512 layers have 262,144 pairs.
-    private func transformKernels(_ weight: UnsafePointer<Float>) {
+    private func transformKernels(_ weight: UnsafePointer<Float>, pairs range: Range<Int>) {
         let pairs = geometry.outputChannels * geometry.inputChannels
         let u = kernels.pointer
-        var pair = 0
-        while pair + 8 <= pairs {
+        var pair = range.lowerBound
+        while pair + 8 <= range.upperBound {
             let g = weight + pair * 9
             // Tap j of the eight kernels.
             func tap(_ j: Int) -> SIMD8<Float> {
@@ -191,7 +197,7 @@ final class WinogradConvolution: ConvolutionKernel {
             storeKernelRows(c.0, c.1, c.2, into: u + pair, row: 3, pairs: pairs)
             pair += 8
         }
-        while pair < pairs {
+        while pair < range.upperBound {
             let g = weight + pair * 9
             // G g, column by column: each column (a, b, c) becomes (a, ½(a+b+c), ½(a−b+c), c).
             let a = SIMD3(g[0], g[1], g[2]), b = SIMD3(g[3], g[4], g[5]), c = SIMD3(g[6], g[7], g[8])
@@ -226,15 +232,13 @@ final class WinogradConvolution: ConvolutionKernel {
         u[(4 * row + 3) * pairs + pair] = t[2]
     }
 
-    /// ∂g = Gᵀ ∂U G for every (out, in) pair, eight pairs at a time (see
-    /// `transformKernels`).
-    private func transformKernelGradients(_ du: UnsafePointer<Float>, into dW: UnsafeMutablePointer<Float>) {
+    /// ∂g = Gᵀ ∂U G for the (out, in) pairs in `range`, eight pairs at a time (see
+    /// `transformKernels`), ∂U being the sum of the lanes'.
+    private func transformKernelGradients(_ du: LaneSums, into dW: UnsafeMutablePointer<Float>, pairs range: Range<Int>) {
         let pairs = geometry.outputChannels * geometry.inputChannels
-        var pair = 0
-        while pair + 8 <= pairs {
-            func load(_ plane: Int) -> SIMD8<Float> {
-                UnsafeRawPointer(du + plane * pairs + pair).loadUnaligned(as: SIMD8<Float>.self)
-            }
+        var pair = range.lowerBound
+        while pair + 8 <= range.upperBound {
+            func load(_ plane: Int) -> SIMD8<Float> { du.vector(at: plane * pairs + pair) }
             // ∂U G, row by row: (u0 + ½(u1+u2), ½(u1−u2), ½(u1+u2) + u3).
             func row(_ r: Int) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
                 let u0 = load(4 * r), u1 = load(4 * r + 1), u2 = load(4 * r + 2), u3 = load(4 * r + 3)
@@ -254,7 +258,7 @@ final class WinogradConvolution: ConvolutionKernel {
             }
             pair += 8
         }
-        while pair < pairs {
+        while pair < range.upperBound {
             // ∂U G, row by row: (u0 + ½(u1+u2), ½(u1−u2), ½(u1+u2) + u3).
             let r0 = kernelGradientRow(du, row: 0, pair: pair, pairs: pairs)
             let r1 = kernelGradientRow(du, row: 1, pair: pair, pairs: pairs)
@@ -271,10 +275,31 @@ final class WinogradConvolution: ConvolutionKernel {
     }
 
     @inline(__always)
-    private func kernelGradientRow(_ du: UnsafePointer<Float>, row: Int, pair: Int, pairs: Int) -> SIMD3<Float> {
-        let u0 = du[(4 * row) * pairs + pair], u1 = du[(4 * row + 1) * pairs + pair]
-        let u2 = du[(4 * row + 2) * pairs + pair], u3 = du[(4 * row + 3) * pairs + pair]
+    private func kernelGradientRow(_ du: LaneSums, row: Int, pair: Int, pairs: Int) -> SIMD3<Float> {
+        let u0 = du.scalar(at: (4 * row) * pairs + pair), u1 = du.scalar(at: (4 * row + 1) * pairs + pair)
+        let u2 = du.scalar(at: (4 * row + 2) * pairs + pair), u3 = du.scalar(at: (4 * row + 3) * pairs + pair)
         return SIMD3(u0 + 0.5 * (u1 + u2), 0.5 * (u1 - u2), 0.5 * (u1 + u2) + u3)
+    }
+}
+
+/// The lanes' ∂U read as one: each value the sum of theirs, added in lane order.
+private struct LaneSums {
+    let lanes: [UnsafePointer<Float>]
+
+    init(_ lanes: [UnsafePointer<Float>]) { self.lanes = lanes }
+
+    @inline(__always)
+    func vector(at index: Int) -> SIMD8<Float> {
+        var sum = UnsafeRawPointer(lanes[0] + index).loadUnaligned(as: SIMD8<Float>.self)
+        for lane in lanes.dropFirst() { sum += UnsafeRawPointer(lane + index).loadUnaligned(as: SIMD8<Float>.self) }
+        return sum
+    }
+
+    @inline(__always)
+    func scalar(at index: Int) -> Float {
+        var sum = lanes[0][index]
+        for lane in lanes.dropFirst() { sum += lane[index] }
+        return sum
     }
 }
 
