@@ -26,7 +26,7 @@ struct SparseBench: ParsableCommand {
     @Option(help: "Measurements per figure; the median is printed.")
     var repeats = 3
 
-    @Option(help: "Pruning levels to time (the paper's 100%, 51%, 21%, 8.6%, 3.6% and 1.9% by default).")
+    @Option(parsing: .upToNextOption, help: "Pruning levels to time (the paper's 100%, 51%, 21%, 8.6%, 3.6% and 1.9% by default).")
     var levels: [Int] = [0, 3, 7, 11, 15, 18]
 
     @Flag(inversion: .prefixedNo, help: "Also time Conv-2 with its fc layers at level 15.")
