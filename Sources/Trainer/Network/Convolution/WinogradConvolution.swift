@@ -173,7 +173,7 @@ final class WinogradConvolution: ConvolutionKernel {
 
     // MARK: Transforms
 
-    /// U = G g Gᵀ for every (out, in) pair, stored by tile position. Eight pairs at
+    /// U = G g Gᵀ for the (out, in) pairs in `range`, stored by tile position. Eight pairs at
     /// a time, one vector lane each, so that each of the 16 planes of U is written
     /// eight floats at a time: pair by pair, the 16 scattered stores took 16% of a
     /// VGG-19 step, whose 512×512 layers have 262,144 pairs.
