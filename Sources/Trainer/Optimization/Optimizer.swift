@@ -38,20 +38,24 @@ public final class Optimizer {
         steps += 1
         for (index, parameter) in parameters.enumerated() {
             let count = parameter.value.count
-            let update = { (range: Range<Int>) in
-                switch self.spec.kind {
-                case .adam: self.adam(parameter, index: index, range: range, learningRate: learningRate)
-                case .sgd: self.sgd(parameter, range: range, learningRate: learningRate)
-                case .momentum: self.momentum(parameter, index: index, range: range, learningRate: learningRate)
-                }
-            }
             guard count >= Self.smallestShared else {
-                update(0..<count)
+                update(parameter, index: index, range: 0..<count, learningRate: learningRate)
                 continue
             }
             Lanes.split((count + Vector.scalarCount - 1) / Vector.scalarCount) { vectors in
-                update(vectors.lowerBound * Vector.scalarCount..<min(count, vectors.upperBound * Vector.scalarCount))
+                update(parameter, index: index,
+                       range: vectors.lowerBound * Vector.scalarCount..<min(count, vectors.upperBound * Vector.scalarCount),
+                       learningRate: learningRate)
             }
+        }
+    }
+
+    /// Updates the values of `parameter` in `range`.
+    private func update(_ parameter: Parameter, index: Int, range: Range<Int>, learningRate: Double) {
+        switch spec.kind {
+        case .adam: adam(parameter, index: index, range: range, learningRate: learningRate)
+        case .sgd: sgd(parameter, range: range, learningRate: learningRate)
+        case .momentum: momentum(parameter, index: index, range: range, learningRate: learningRate)
         }
     }
 
