@@ -63,15 +63,21 @@ final class WinogradConvolution: ConvolutionKernel {
         return workspaces[0..<count]
     }
 
-    /// Splits `rows` examples into whole chunks per lane: lane i gets `ranges[i]`.
-    private func ranges(rows: Int) -> [Range<Int>] {
+    /// Splits `rows` examples into whole chunks per lane: lane i gets `ranges[i]`,
+    /// in chunks of `chunk` examples. Chunks shrink when there are fewer than lanes,
+    /// so that every lane has work: on small planes one chunk can hold a whole batch
+    /// (VGG-19's 4×4 and 2×2 layers), which left the second lane idle.
+    private func ranges(rows: Int) -> (ranges: [Range<Int>], chunk: Int) {
+        let wanted = max(1, self.lanes ?? Lanes.count)
+        let chunk = max(1, min(self.chunk, (rows + wanted - 1) / wanted))
         let chunks = (rows + chunk - 1) / chunk
-        let lanes = max(1, min(self.lanes ?? Lanes.count, chunks))
-        return (0..<lanes).map { lane in
+        let lanes = max(1, min(wanted, chunks))
+        let ranges = (0..<lanes).map { lane in
             let first = min(rows, chunks * lane / lanes * chunk)
             let last = min(rows, chunks * (lane + 1) / lanes * chunk)
             return first..<last
         }
+        return (ranges, chunk)
     }
 
     /// The sizes of one chunk's transformed matrices.
@@ -87,7 +93,7 @@ final class WinogradConvolution: ConvolutionKernel {
     @discardableResult
     private func forEachChunk(rows: Int, starting: (WinogradWorkspace) -> Void = { _ in },
                               _ body: (WinogradWorkspace, Int, Int, ChunkLayout) -> Void) -> ArraySlice<WinogradWorkspace> {
-        let ranges = ranges(rows: rows)
+        let (ranges, chunk) = ranges(rows: rows)
         let lanes = workspaces(ranges.count)
         Lanes.run(ranges.count) { lane in
             let workspace = lanes[lane]
