@@ -119,6 +119,28 @@ struct ConvolutionTests {
                                generator: &generator, "\(algorithm) \(Self.cases[index])")
     }
 
+    /// Both of Winograd's tile sizes on every case, whichever `outputTile(for:)` would
+    /// pick: F(4×4, 3×3) on planes smaller than a tile, on ragged edges (sizes that
+    /// are not multiples of 4) and on rows of 9 and 7 tiles (vectors of 8, 4 and 1).
+    @Test(arguments: [2, 4], 0..<cases.count)
+    func bothWinogradTilesMatchTheDirectConvolution(outputTile: Int, index: Int) {
+        let (c, k, h, w, rows) = Self.cases[index]
+        var generator = SeededGenerator(seed: UInt64(index), stream: "conv-tiles")
+        let geometry = ConvolutionGeometry(input: ActivationShape(channels: c, height: h, width: w), outputChannels: k)
+        let kernel = WinogradConvolution(geometry: geometry, outputTile: outputTile)
+        expectMatchesReference(kernel, Reference(c: c, k: k, h: h, w: w), geometry: geometry, rows: rows,
+                               generator: &generator, "F(\(outputTile)×\(outputTile)) \(Self.cases[index])")
+    }
+
+    @Test func winogradTakesFourByFourTilesWhereARowHoldsFourOfThem() {
+        func tile(_ width: Int) -> Int {
+            WinogradConvolution(geometry: ConvolutionGeometry(input: ActivationShape(channels: 16, height: width,
+                                                                                     width: width),
+                                                              outputChannels: 16)).outputTile
+        }
+        #expect([32, 16, 13, 12, 8, 4, 2].map(tile) == [4, 4, 4, 2, 2, 2, 2])
+    }
+
     /// ResNet's downsampling: 3×3 at stride 2 with padding, and the 1×1 stride-2
     /// projection of its shortcuts (and a 1×1 at stride 1), on even and odd sizes.
     static let stridedCases: [(c: Int, k: Int, h: Int, w: Int, rows: Int, size: Int, stride: Int)] = [
@@ -196,25 +218,43 @@ struct ConvolutionTests {
         expectClose(dW, zip(expected.dW, keep).map { value, kept in kept == 0 ? 0 : value }, "\(label) ∂W")
     }
 
-    @Test(arguments: [1, 2, 3])
-    func winogradSplitsBatchesIntoChunksAndLanes(lanes: Int) {
-        // 32×32 has 256 tiles, so a chunk is 2 examples and 5 rows take three chunks,
-        // shared between the lanes that run at once.
-        let geometry = ConvolutionGeometry(input: ActivationShape(channels: 2, height: 32, width: 32), outputChannels: 2)
-        let kernel = WinogradConvolution(geometry: geometry)
+    @Test(arguments: [1, 2, 3], [2, 4])
+    func winogradSplitsBatchesIntoChunksAndLanes(lanes: Int, outputTile: Int) {
+        // 256 tiles an example (32×32 planes in 2×2 tiles, 64×64 in 4×4), so a chunk is
+        // 2 examples and 5 rows take three chunks, shared between the lanes that run at once.
+        let side = 16 * outputTile
+        let geometry = ConvolutionGeometry(input: ActivationShape(channels: 2, height: side, width: side),
+                                           outputChannels: 2)
+        let kernel = WinogradConvolution(geometry: geometry, outputTile: outputTile)
         kernel.lanes = lanes
         #expect(kernel.chunk == 2)
         let rows = 5
         var generator = SeededGenerator(seed: 5, stream: "chunks")
-        expectMatchesReference(kernel, Reference(c: 2, k: 2, h: 32, w: 32), geometry: geometry, rows: rows,
-                               generator: &generator, "\(lanes) lanes")
+        expectMatchesReference(kernel, Reference(c: 2, k: 2, h: side, w: side), geometry: geometry, rows: rows,
+                               generator: &generator, "\(lanes) lanes, F(\(outputTile)×\(outputTile))")
+    }
+
+    /// A batch with fewer chunks than lanes is cut into smaller chunks, one or more
+    /// per lane: 4×4 planes are 4 tiles an example, so 6 rows would be one chunk of
+    /// 128; for 4 lanes they are 3 chunks of 2 (a lane takes whole chunks).
+    @Test func winogradGivesEveryLaneAChunk() {
+        let geometry = ConvolutionGeometry(input: ActivationShape(channels: 3, height: 4, width: 4), outputChannels: 2)
+        var generator = SeededGenerator(seed: 6, stream: "small-chunks")
+        for (lanes, expected) in [(1, [0..<6]), (2, [0..<3, 3..<6]), (4, [0..<2, 2..<4, 4..<6])] {
+            let kernel = WinogradConvolution(geometry: geometry)
+            kernel.lanes = lanes
+            #expect(kernel.ranges(rows: 6).ranges == expected)
+            expectMatchesReference(kernel, Reference(c: 3, k: 2, h: 4, w: 4), geometry: geometry, rows: 6,
+                                   generator: &generator, "\(lanes) lanes")
+        }
     }
 
     /// Under a trial's lanes (`Lanes.with`) Winograd also splits its kernel transforms
     /// by kernel pairs: the same floats as when only its chunks are split between
     /// lanes. im2col splits examples: y and ∂x as one lane gives them (each example's
     /// own products), ∂W the lanes' sums added in lane order. 35 pairs are four
-    /// vectors of eight and three left; 32×32 planes make chunks of two examples.
+    /// vectors of eight and three left; the 5 rows are one chunk of F(4×4, 3×3)'s 32×32
+    /// planes, cut in two or three for the lanes.
     @Test(arguments: [2, 3])
     func trialLanesSplitKernelPairsAndExamples(lanes: Int) {
         let geometry = ConvolutionGeometry(input: ActivationShape(channels: 7, height: 32, width: 32), outputChannels: 5)

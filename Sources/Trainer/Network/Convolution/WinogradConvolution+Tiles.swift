@@ -1,4 +1,5 @@
-/// The tile transforms, one row of tiles at a time. Within a row of tiles, tile
+/// The tile transforms of F(2×2, 3×3), one row of tiles at a time (F(4×4, 3×3)'s
+/// are in WinogradConvolution+Tiles4.swift). Within a row of tiles, tile
 /// position ξ of consecutive tiles is consecutive in plane ξ, so each transform
 /// computes several neighbouring tiles at once in explicit vectors (`TileRow`):
 /// the compiler would not vectorize 16 loads and 16 stores through pointers it
@@ -12,7 +13,7 @@
 /// the same results.
 extension WinogradConvolution {
     /// V = Bᵀ d B for every tile of `examples` examples.
-    func transformInput(_ x: UnsafePointer<Float>, examples: Int, into w: WinogradWorkspace) {
+    func transformInput2(_ x: UnsafePointer<Float>, examples: Int, into w: WinogradWorkspace) {
         let g = geometry
         let tiles = examples * tilesPerExample
         let planeStride = Self.planeStride(rows: g.inputChannels, tiles: tiles)
@@ -34,7 +35,7 @@ extension WinogradConvolution {
     }
 
     /// y = Aᵀ M A for every tile, keeping the outputs that fall inside the image.
-    func transformOutput(from w: WinogradWorkspace, into y: UnsafeMutablePointer<Float>, examples: Int) {
+    func transformOutput2(from w: WinogradWorkspace, into y: UnsafeMutablePointer<Float>, examples: Int) {
         let g = geometry
         let tiles = examples * tilesPerExample
         let planeStride = Self.planeStride(rows: g.outputChannels, tiles: tiles)
@@ -59,7 +60,7 @@ extension WinogradConvolution {
     }
 
     /// ∂M = A ∂y Aᵀ for every tile (∂y is 0 outside the image).
-    func transformOutputGradient(_ dy: UnsafePointer<Float>, examples: Int, into w: WinogradWorkspace) {
+    func transformOutputGradient2(_ dy: UnsafePointer<Float>, examples: Int, into w: WinogradWorkspace) {
         let g = geometry
         let tiles = examples * tilesPerExample
         let planeStride = Self.planeStride(rows: g.outputChannels, tiles: tiles)
@@ -88,7 +89,7 @@ extension WinogradConvolution {
 
     /// ∂d = B ∂V Bᵀ for every tile, summed onto the input pixels (neighbouring
     /// tiles overlap by two rows and two columns).
-    func transformInputGradient(from w: WinogradWorkspace, into dx: UnsafeMutablePointer<Float>, examples: Int) {
+    func transformInputGradient2(from w: WinogradWorkspace, into dx: UnsafeMutablePointer<Float>, examples: Int) {
         let g = geometry
         let tiles = examples * tilesPerExample
         let planeStride = Self.planeStride(rows: g.inputChannels, tiles: tiles)
@@ -120,13 +121,13 @@ extension WinogradConvolution {
         }
     }
 
-    /// Copies one example into `padded` with one zero pixel around it (two on the
-    /// far sides when a size is odd), each padded row stored as its even columns
-    /// (`tilesX + 1` of them) followed by its odd ones: padded column p is the
-    /// example's column p − 1.
+    /// Copies one example into `padded` with a border of zeros (one pixel above and
+    /// to the left, what the last row and column of tiles need below and to the
+    /// right), each padded row stored as its phases (`paddedWidth`): padded column p
+    /// is the example's column p − 1.
     func padSplit(_ x: UnsafePointer<Float>, into padded: FloatBuffer) {
         let g = geometry
-        let ph = paddedHeight, pw = paddedWidth, half = tilesX + 1
+        let ph = paddedHeight, pw = paddedWidth, phase = phaseLength
         // One fill for the border: per row, three small fills cost more than the rows'
         // copies for 8×8 planes.
         padded.pointer.update(repeating: 0, count: g.inputChannels * ph * pw)
@@ -134,9 +135,14 @@ extension WinogradConvolution {
             let plane = padded.pointer + c * ph * pw
             let source = x + c * g.plane
             for row in 0..<g.height {
-                let even = plane + (row + 1) * pw, odd = even + half
-                // Padded columns 1, 2, 3, … are the row's 0, 1, 2, …: odd ones first.
-                deinterleave(source + row * g.width, count: g.width, into: odd, even + 1)
+                let p0 = plane + (row + 1) * pw
+                // Padded columns 1, 2, 3, … are the row's 0, 1, 2, …: phase 1 first.
+                if outputTile == 2 {
+                    deinterleave(source + row * g.width, count: g.width, into: p0 + phase, p0 + 1)
+                } else {
+                    deinterleave4(source + row * g.width, count: g.width,
+                                  into: (p0 + phase, p0 + 2 * phase, p0 + 3 * phase, p0 + 1))
+                }
             }
         }
     }
@@ -144,12 +150,17 @@ extension WinogradConvolution {
     /// The inside of `padded` (laid out as by `padSplit`) back to an example's layout.
     func unpadSplit(_ padded: FloatBuffer, into dx: UnsafeMutablePointer<Float>) {
         let g = geometry
-        let ph = paddedHeight, pw = paddedWidth, half = tilesX + 1
+        let ph = paddedHeight, pw = paddedWidth, phase = phaseLength
         for c in 0..<g.inputChannels {
             let plane = padded.pointer + c * ph * pw
             for row in 0..<g.height {
-                let even = plane + (row + 1) * pw, odd = even + half
-                interleave(odd, even + 1, into: dx + c * g.plane + row * g.width, count: g.width)
+                let p0 = plane + (row + 1) * pw
+                if outputTile == 2 {
+                    interleave(p0 + phase, p0 + 1, into: dx + c * g.plane + row * g.width, count: g.width)
+                } else {
+                    interleave4((p0 + phase, p0 + 2 * phase, p0 + 3 * phase, p0 + 1),
+                                into: dx + c * g.plane + row * g.width, count: g.width)
+                }
             }
         }
     }
@@ -199,10 +210,15 @@ extension WinogradConvolution {
 // MARK: - Vectors of tiles
 
 /// What the tile transforms compute with: a float, or a vector of the floats of
-/// neighbouring tiles.
+/// neighbouring tiles (or, in the kernel transforms, of neighbouring kernel pairs).
 protocol TileVector {
     static func + (a: Self, b: Self) -> Self
     static func - (a: Self, b: Self) -> Self
+    static func * (a: Float, b: Self) -> Self
+    /// The floats at p, p + stride, p + 2·stride, …
+    static func gather(_ p: UnsafePointer<Float>, stride: Int) -> Self
+    /// Stores the floats at p, p + stride, p + 2·stride, …
+    func scatter(_ p: UnsafeMutablePointer<Float>, stride: Int)
     /// −a with its sign bit flipped, as a float's `-` does (a vector's `-` is 0 − a,
     /// which makes −(+0) +0: the vector and scalar paths would disagree on zeros).
     var negated: Self { get }
@@ -210,14 +226,28 @@ protocol TileVector {
 
 extension Float: TileVector {
     var negated: Float { -self }
+    static func gather(_ p: UnsafePointer<Float>, stride: Int) -> Float { p[0] }
+    func scatter(_ p: UnsafeMutablePointer<Float>, stride: Int) { p[0] = self }
 }
 
 extension SIMD4<Float>: TileVector {
     var negated: Self { unsafeBitCast(unsafeBitCast(self, to: SIMD4<UInt32>.self) ^ 0x8000_0000, to: Self.self) }
+    static func gather(_ p: UnsafePointer<Float>, stride: Int) -> Self {
+        Self(p[0], p[stride], p[2 * stride], p[3 * stride])
+    }
+    func scatter(_ p: UnsafeMutablePointer<Float>, stride: Int) {
+        for lane in 0..<4 { p[lane * stride] = self[lane] }
+    }
 }
 
 extension SIMD8<Float>: TileVector {
     var negated: Self { unsafeBitCast(unsafeBitCast(self, to: SIMD8<UInt32>.self) ^ 0x8000_0000, to: Self.self) }
+    static func gather(_ p: UnsafePointer<Float>, stride: Int) -> Self {
+        Self(p[0], p[stride], p[2 * stride], p[3 * stride], p[4 * stride], p[5 * stride], p[6 * stride], p[7 * stride])
+    }
+    func scatter(_ p: UnsafeMutablePointer<Float>, stride: Int) {
+        for lane in 0..<8 { p[lane * stride] = self[lane] }
+    }
 }
 
 extension TileVector {
@@ -229,6 +259,11 @@ extension TileVector {
 }
 
 /// One transform's work on the tiles of a row, `V.scalarCount` tiles from `tx` on.
+///
+/// The transforms' `callAsFunction` is `@inline(never)`: inlined into `sweep`'s loop,
+/// every one of a tile's 16 or 36 plane addresses became a pointer of its own,
+/// stepped at every iteration and kept on the stack for want of registers. Called,
+/// it computes them afresh from a few registers: ResNet-18 trained 1.14× faster.
 protocol TileRow {
     func callAsFunction<V: TileVector>(_: V.Type, at tx: Int)
 }
@@ -261,7 +296,7 @@ private struct InputTiles: TileRow {
     let v: UnsafeMutablePointer<Float>
     let planeStride: Int
 
-    @inline(__always)
+    @inline(never)
     func callAsFunction<V: TileVector>(_: V.Type, at tx: Int) {
         // The tile's four columns, a b c d, in rows 0 … 3.
         func columns(_ e: UnsafePointer<Float>, _ o: UnsafePointer<Float>) -> (V, V, V, V) {
@@ -293,7 +328,7 @@ private struct OutputTiles: TileRow {
     let rows: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>,
                UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>)
 
-    @inline(__always)
+    @inline(never)
     func callAsFunction<V: TileVector>(_: V.Type, at tx: Int) {
         func plane(_ xi: Int) -> V { V.load(m + xi * planeStride + tx) }
         // Aᵀ M: rows (M0 + M1 + M2, M1 − M2 − M3) of the tile, column j = 0 … 3.
@@ -317,7 +352,7 @@ private struct OutputGradientTiles: TileRow {
     let m: UnsafeMutablePointer<Float>
     let planeStride: Int
 
-    @inline(__always)
+    @inline(never)
     func callAsFunction<V: TileVector>(_: V.Type, at tx: Int) {
         let y00 = V.load(rows.0 + tx), y01 = V.load(rows.1 + tx)
         let y10 = V.load(rows.2 + tx), y11 = V.load(rows.3 + tx)
@@ -347,7 +382,7 @@ private struct InputGradientTiles: TileRow {
     let q: UnsafeMutablePointer<Float>
     let n: Int
 
-    @inline(__always)
+    @inline(never)
     func callAsFunction<V: TileVector>(_: V.Type, at tx: Int) {
         // Row i of ∂V Bᵀ, column offsets 0 … 3: (v0, v1 − v2 + v3, v1 + v2 − v0, −v3).
         func row(_ i: Int) -> (V, V, V, V) {
@@ -371,16 +406,17 @@ private struct InputGradientTiles: TileRow {
     }
 }
 
-/// Columns 2·tx and 2·tx + 1 of a row of ∂d, for tiles tx = 1 …: the sum of offsets 0
-/// and 1 of tile tx and offsets 2 and 3 of tile tx − 1 (pointers advanced so that
-/// index 0 is the first such column).
-private struct OverlappingColumns: TileRow {
+/// Columns m·tx and m·tx + 1 of a row of ∂d (phases 0 and 1 at tx, called even and
+/// odd for m = 2), for tiles tx = 1 …: the sum of offsets 0 and 1 of tile tx and
+/// offsets m and m + 1 of tile tx − 1, the two columns where neighbouring tiles
+/// overlap (pointers advanced so that index 0 is the first such column).
+struct OverlappingColumns: TileRow {
     let even: UnsafeMutablePointer<Float>
     let odd: UnsafeMutablePointer<Float>
-    /// Offsets 0 and 1 of tile tx, offsets 2 and 3 of tile tx − 1.
+    /// Offsets 0 and 1 of tile tx, offsets m and m + 1 of tile tx − 1.
     let q: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>)
 
-    @inline(__always)
+    @inline(never)
     func callAsFunction<V: TileVector>(_: V.Type, at tx: Int) {
         (V.load(even + tx) + (V.load(q.0 + tx) + V.load(q.2 + tx))).store(even + tx)
         (V.load(odd + tx) + (V.load(q.1 + tx) + V.load(q.3 + tx))).store(odd + tx)

@@ -1,13 +1,17 @@
-/// A 3×3 "same" convolution by Winograd's minimal filtering F(2×2, 3×3)
-/// (Lavin & Gray 2016): each 2×2 block of outputs comes from a 4×4 input tile,
-/// and in the transformed domain the convolution becomes 16 independent matrix
-/// products, one per tile position ξ:
+/// A 3×3 "same" convolution by Winograd's minimal filtering F(m×m, 3×3) (Lavin &
+/// Gray 2016), m = 2 or 4: each m×m block of outputs comes from an (m+2)×(m+2)
+/// input tile, and in the transformed domain the convolution becomes (m+2)²
+/// independent matrix products, one per tile position ξ:
 ///
 ///     V = Bᵀ d B (input tiles)   U = G g Gᵀ (kernels)   M[ξ] = U[ξ] · V[ξ]   y = Aᵀ M A
 ///
-/// 16 products of `out × in × tiles` do the work of im2col's `out × 9·in × 4·tiles`:
+/// F(2×2, 3×3) makes 16 products of `out × in × tiles` for im2col's `out × 9·in × 4·tiles`,
 /// 2.25× fewer multiplications, which is what puts training past the im2col bound
-/// (PERFORMANCE.md). The backward pass is the same algebra transposed:
+/// (PERFORMANCE.md); F(4×4, 3×3) makes 36 for `16·tiles` outputs, 4× fewer, and
+/// writes and reads 2.25 transformed values per output instead of 4. Its transforms
+/// take more arithmetic per tile, and they run as vectors along a row of tiles, so
+/// it is used where a row has at least four tiles (`outputTile(for:)`). The
+/// backward pass is the same algebra transposed:
 ///
 ///     ∂M = A ∂y Aᵀ   ∂U[ξ] = ∂M[ξ] · V[ξ]ᵀ   ∂g = Gᵀ ∂U G   ∂V[ξ] = U[ξ]ᵀ · ∂M[ξ]   ∂d = B ∂V Bᵀ
 ///
@@ -17,11 +21,15 @@
 /// transforms its chunk's input again rather than keeping every chunk's.
 final class WinogradConvolution: ConvolutionKernel {
     let geometry: ConvolutionGeometry
+    /// m: each tile gives m×m outputs (2 or 4).
+    let outputTile: Int
+    /// (m + 2)², the tile positions ξ: products per chunk.
+    let positions: Int
     let tilesY: Int
     let tilesX: Int
     /// Examples per chunk.
     let chunk: Int
-    /// Transformed kernels U, `16 × out × in`.
+    /// Transformed kernels U, `positions × out × in`.
     private let kernels: FloatBuffer
     /// Buffers of each lane: examples are split between lanes that run at once
     /// when training has more than one thread.
@@ -35,12 +43,24 @@ final class WinogradConvolution: ConvolutionKernel {
     private var kernelsOfFrozenWeights = false
     private var frozen = false
 
-    init(geometry: ConvolutionGeometry) {
+    /// F(`outputTile`×`outputTile`, 3×3); by default as `outputTile(for:)` picks.
+    init(geometry: ConvolutionGeometry, outputTile: Int? = nil) {
+        let m = outputTile ?? Self.outputTile(for: geometry)
+        precondition(m == 2 || m == 4, "Winograd computes F(2×2, 3×3) or F(4×4, 3×3), not F(\(m)×\(m), 3×3)")
         self.geometry = geometry
-        tilesY = (geometry.height + 1) / 2
-        tilesX = (geometry.width + 1) / 2
+        self.outputTile = m
+        positions = (m + 2) * (m + 2)
+        tilesY = (geometry.height + m - 1) / m
+        tilesX = (geometry.width + m - 1) / m
         chunk = max(1, Self.tilesPerChunk / (tilesY * tilesX))
-        kernels = FloatBuffer(count: 16 * geometry.outputChannels * geometry.inputChannels)
+        kernels = FloatBuffer(count: positions * geometry.outputChannels * geometry.inputChannels)
+    }
+
+    /// F(4×4, 3×3) where a row of its tiles fills a vector of four (planes at least
+    /// 13 wide), F(2×2, 3×3) on smaller planes, where F(4×4)'s transforms would run
+    /// one tile at a time.
+    static func outputTile(for geometry: ConvolutionGeometry) -> Int {
+        geometry.width >= 13 ? 4 : 2
     }
 
     /// Floats from one tile position's `rows × tiles` matrix to the next. The
@@ -51,8 +71,13 @@ final class WinogradConvolution: ConvolutionKernel {
         rows * tiles + 80
     }
 
-    var paddedHeight: Int { 2 * tilesY + 2 }
-    var paddedWidth: Int { 2 * tilesX + 2 }
+    /// Padded planes: one zero row above and enough below for the last row of tiles.
+    var paddedHeight: Int { outputTile * tilesY + 2 }
+    /// A padded row is stored as `outputTile` phases (columns by their remainder
+    /// modulo m), each `phaseLength` long: a tile's columns are then contiguous
+    /// streams along the row of tiles.
+    var paddedWidth: Int { outputTile * phaseLength }
+    var phaseLength: Int { tilesX + 1 }
     var tilesPerExample: Int { tilesY * tilesX }
 
     /// The workspaces of `count` lanes, made when first needed.
@@ -67,7 +92,7 @@ final class WinogradConvolution: ConvolutionKernel {
     /// in chunks of `chunk` examples. Chunks shrink when there are fewer than lanes,
     /// so that every lane has work: on small planes one chunk can hold a whole batch
     /// (VGG-19's 4×4 and 2×2 layers), which left the second lane idle.
-    private func ranges(rows: Int) -> (ranges: [Range<Int>], chunk: Int) {
+    func ranges(rows: Int) -> (ranges: [Range<Int>], chunk: Int) {
         let wanted = max(1, self.lanes ?? Lanes.count)
         let chunk = max(1, min(self.chunk, (rows + wanted - 1) / wanted))
         let chunks = (rows + chunk - 1) / chunk
@@ -114,13 +139,15 @@ final class WinogradConvolution: ConvolutionKernel {
     func forward(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                  rows: Int, training: Bool) {
         if !kernelsOfFrozenWeights {
-            forEachPairBlock { pairs in transformKernels(weight, pairs: pairs) }
+            forEachPairBlock { pairs in
+                if outputTile == 4 { transformKernels4(weight, pairs: pairs) } else { transformKernels(weight, pairs: pairs) }
+            }
             kernelsOfFrozenWeights = frozen
         }
         let g = geometry
         forEachChunk(rows: rows) { w, first, count, chunk in
             transformInput(x + first * g.input.features, examples: count, into: w)
-            for xi in 0..<16 {
+            for xi in 0..<positions {
                 BLAS.gemm(m: g.outputChannels, n: chunk.tiles, k: g.inputChannels,
                           a: kernels.pointer + xi * g.outputChannels * g.inputChannels, lda: g.inputChannels,
                           b: w.inputTiles.pointer + xi * chunk.inputStride, ldb: chunk.tiles,
@@ -139,7 +166,7 @@ final class WinogradConvolution: ConvolutionKernel {
         let lanes = forEachChunk(rows: rows, starting: { $0.kernelGradients.fill(0) }) { w, first, count, chunk in
             transformInput(x + first * g.input.features, examples: count, into: w)
             transformOutputGradient(dy + first * g.outputChannels * g.plane, examples: count, into: w)
-            for xi in 0..<16 {
+            for xi in 0..<positions {
                 BLAS.gemm(transposeB: true, m: g.outputChannels, n: g.inputChannels, k: chunk.tiles,
                           a: w.products.pointer + xi * chunk.outputStride, lda: chunk.tiles,
                           b: w.inputTiles.pointer + xi * chunk.inputStride, ldb: chunk.tiles,
@@ -147,7 +174,7 @@ final class WinogradConvolution: ConvolutionKernel {
             }
             if let dx {
                 // ∂V overwrites V, which this chunk no longer needs.
-                for xi in 0..<16 {
+                for xi in 0..<positions {
                     BLAS.gemm(transposeA: true, m: g.inputChannels, n: chunk.tiles, k: g.outputChannels,
                               a: kernels.pointer + xi * pair, lda: g.inputChannels,
                               b: w.products.pointer + xi * chunk.outputStride, ldb: chunk.tiles,
@@ -158,7 +185,13 @@ final class WinogradConvolution: ConvolutionKernel {
         }
         // ∂g from the sum of the lanes' ∂U, taken in lane order.
         let sums = LaneSums(lanes.map { UnsafePointer($0.kernelGradients.pointer) })
-        forEachPairBlock { pairs in transformKernelGradients(sums, into: dW, pairs: pairs) }
+        forEachPairBlock { pairs in
+            if outputTile == 4 {
+                transformKernelGradients4(sums, into: dW, pairs: pairs)
+            } else {
+                transformKernelGradients(sums, into: dW, pairs: pairs)
+            }
+        }
     }
 
     /// Runs `body` for this trial's lanes at once, each with a share of the kernel
@@ -177,7 +210,41 @@ final class WinogradConvolution: ConvolutionKernel {
         kernelsOfFrozenWeights = false
     }
 
-    // MARK: Transforms
+    // MARK: Tile transforms, by the tile size
+
+    private func transformInput(_ x: UnsafePointer<Float>, examples: Int, into w: WinogradWorkspace) {
+        if outputTile == 4 {
+            transformInput4(x, examples: examples, into: w)
+        } else {
+            transformInput2(x, examples: examples, into: w)
+        }
+    }
+
+    private func transformOutput(from w: WinogradWorkspace, into y: UnsafeMutablePointer<Float>, examples: Int) {
+        if outputTile == 4 {
+            transformOutput4(from: w, into: y, examples: examples)
+        } else {
+            transformOutput2(from: w, into: y, examples: examples)
+        }
+    }
+
+    private func transformOutputGradient(_ dy: UnsafePointer<Float>, examples: Int, into w: WinogradWorkspace) {
+        if outputTile == 4 {
+            transformOutputGradient4(dy, examples: examples, into: w)
+        } else {
+            transformOutputGradient2(dy, examples: examples, into: w)
+        }
+    }
+
+    private func transformInputGradient(from w: WinogradWorkspace, into dx: UnsafeMutablePointer<Float>, examples: Int) {
+        if outputTile == 4 {
+            transformInputGradient4(from: w, into: dx, examples: examples)
+        } else {
+            transformInputGradient2(from: w, into: dx, examples: examples)
+        }
+    }
+
+    // MARK: Kernel transforms
 
     /// U = G g Gᵀ for the (out, in) pairs in `range`, stored by tile position. Eight pairs at
     /// a time, one vector lane each, so that each of the 16 planes of U is written
@@ -280,6 +347,83 @@ final class WinogradConvolution: ConvolutionKernel {
         }
     }
 
+    /// U = G g Gᵀ of F(4×4, 3×3) for the pairs in `range`, eight at a time as in
+    /// `transformKernels`.
+    private func transformKernels4(_ weight: UnsafePointer<Float>, pairs range: Range<Int>) {
+        var pair = range.lowerBound
+        while pair + 8 <= range.upperBound {
+            transformKernels4(weight, pair: pair, SIMD8<Float>.self)
+            pair += 8
+        }
+        while pair < range.upperBound {
+            transformKernels4(weight, pair: pair, Float.self)
+            pair += 1
+        }
+    }
+
+    /// U of `V.scalarCount` pairs from `pair` on, one per vector lane.
+    @inline(__always)
+    private func transformKernels4<V: TileVector>(_ weight: UnsafePointer<Float>, pair: Int, _: V.Type) {
+        let pairs = geometry.outputChannels * geometry.inputChannels
+        let g = weight + pair * 9
+        func tap(_ j: Int) -> V { V.gather(g + j, stride: 9) }
+        // G g, column by column: cj is column j.
+        let c0 = WinogradF4.kernel(tap(0), tap(3), tap(6))
+        let c1 = WinogradF4.kernel(tap(1), tap(4), tap(7))
+        let c2 = WinogradF4.kernel(tap(2), tap(5), tap(8))
+        // (G g) Gᵀ: row i of G g, transformed, into planes 6i … 6i + 5.
+        let u = kernels.pointer + pair
+        func store(_ i: Int, _ row: WinogradF4.Six<V>) {
+            row.0.store(u + 6 * i * pairs)
+            row.1.store(u + (6 * i + 1) * pairs)
+            row.2.store(u + (6 * i + 2) * pairs)
+            row.3.store(u + (6 * i + 3) * pairs)
+            row.4.store(u + (6 * i + 4) * pairs)
+            row.5.store(u + (6 * i + 5) * pairs)
+        }
+        store(0, WinogradF4.kernel(c0.0, c1.0, c2.0))
+        store(1, WinogradF4.kernel(c0.1, c1.1, c2.1))
+        store(2, WinogradF4.kernel(c0.2, c1.2, c2.2))
+        store(3, WinogradF4.kernel(c0.3, c1.3, c2.3))
+        store(4, WinogradF4.kernel(c0.4, c1.4, c2.4))
+        store(5, WinogradF4.kernel(c0.5, c1.5, c2.5))
+    }
+
+    /// ∂g = Gᵀ ∂U G of F(4×4, 3×3) for the pairs in `range`, eight at a time.
+    private func transformKernelGradients4(_ du: LaneSums, into dW: UnsafeMutablePointer<Float>, pairs range: Range<Int>) {
+        var pair = range.lowerBound
+        while pair + 8 <= range.upperBound {
+            transformKernelGradients4(du, into: dW, pair: pair, SIMD8<Float>.self)
+            pair += 8
+        }
+        while pair < range.upperBound {
+            transformKernelGradients4(du, into: dW, pair: pair, Float.self)
+            pair += 1
+        }
+    }
+
+    @inline(__always)
+    private func transformKernelGradients4<V: TileVector>(_ du: LaneSums, into dW: UnsafeMutablePointer<Float>,
+                                                          pair: Int, _: V.Type) {
+        let pairs = geometry.outputChannels * geometry.inputChannels
+        // ∂U G, row by row: ri is row i's three values.
+        func row(_ i: Int) -> (V, V, V) {
+            func plane(_ j: Int) -> V { du.load(at: (6 * i + j) * pairs + pair) }
+            return WinogradF4.kernelGradient(plane(0), plane(1), plane(2), plane(3), plane(4), plane(5))
+        }
+        let r0 = row(0), r1 = row(1), r2 = row(2), r3 = row(3), r4 = row(4), r5 = row(5)
+        // Gᵀ (∂U G), column by column: column j's three values are taps j, 3 + j, 6 + j.
+        let g = dW + pair * 9
+        func store(_ j: Int, _ column: (V, V, V)) {
+            column.0.scatter(g + j, stride: 9)
+            column.1.scatter(g + 3 + j, stride: 9)
+            column.2.scatter(g + 6 + j, stride: 9)
+        }
+        store(0, WinogradF4.kernelGradient(r0.0, r1.0, r2.0, r3.0, r4.0, r5.0))
+        store(1, WinogradF4.kernelGradient(r0.1, r1.1, r2.1, r3.1, r4.1, r5.1))
+        store(2, WinogradF4.kernelGradient(r0.2, r1.2, r2.2, r3.2, r4.2, r5.2))
+    }
+
     @inline(__always)
     private func kernelGradientRow(_ du: LaneSums, row: Int, pair: Int, pairs: Int) -> SIMD3<Float> {
         let u0 = du.scalar(at: (4 * row) * pairs + pair), u1 = du.scalar(at: (4 * row + 1) * pairs + pair)
@@ -302,6 +446,13 @@ private struct LaneSums {
     }
 
     @inline(__always)
+    func load<V: TileVector>(at index: Int) -> V {
+        var sum = V.load(lanes[0] + index)
+        for lane in lanes.dropFirst() { sum = sum + V.load(lane + index) }
+        return sum
+    }
+
+    @inline(__always)
     func scalar(at index: Int) -> Float {
         var sum = lanes[0][index]
         for lane in lanes.dropFirst() { sum += lane[index] }
@@ -311,24 +462,25 @@ private struct LaneSums {
 
 /// The buffers one lane of a Winograd convolution works in.
 final class WinogradWorkspace {
-    /// Transformed input tiles V (and, in the backward pass, ∂V), `16 × in × tiles`.
+    /// Transformed input tiles V (and, in the backward pass, ∂V), `positions × in × tiles`.
     let inputTiles: FloatBuffer
-    /// Products M (and, in the backward pass, ∂M), `16 × out × tiles`.
+    /// Products M (and, in the backward pass, ∂M), `positions × out × tiles`.
     let products: FloatBuffer
     /// One example's channels with a zero border: the tiles read it without bounds checks.
     let padded: FloatBuffer
     /// Rows of partial transforms for one row of tiles.
     let scratch: FloatBuffer
-    /// ∂U of this lane's examples, `16 × out × in`.
+    /// ∂U of this lane's examples, `positions × out × in`.
     let kernelGradients: FloatBuffer
 
     init(kernel: WinogradConvolution) {
         let g = kernel.geometry
         let tiles = kernel.chunk * kernel.tilesPerExample
-        inputTiles = FloatBuffer(count: 16 * WinogradConvolution.planeStride(rows: g.inputChannels, tiles: tiles))
-        products = FloatBuffer(count: 16 * WinogradConvolution.planeStride(rows: g.outputChannels, tiles: tiles))
+        let positions = kernel.positions
+        inputTiles = FloatBuffer(count: positions * WinogradConvolution.planeStride(rows: g.inputChannels, tiles: tiles))
+        products = FloatBuffer(count: positions * WinogradConvolution.planeStride(rows: g.outputChannels, tiles: tiles))
         padded = FloatBuffer(count: g.inputChannels * kernel.paddedHeight * kernel.paddedWidth)
-        scratch = FloatBuffer(count: 16 * (kernel.tilesX + 1) + 4 * kernel.paddedWidth)
-        kernelGradients = FloatBuffer(count: 16 * g.outputChannels * g.inputChannels)
+        scratch = FloatBuffer(count: positions * kernel.phaseLength + 4 * kernel.paddedWidth)
+        kernelGradients = FloatBuffer(count: positions * g.outputChannels * g.inputChannels)
     }
 }
