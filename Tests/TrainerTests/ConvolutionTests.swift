@@ -132,13 +132,13 @@ struct ConvolutionTests {
                                generator: &generator, "F(\(outputTile)×\(outputTile)) \(Self.cases[index])")
     }
 
-    @Test func winogradTakesFourByFourTilesWhereARowHoldsFourOfThem() {
+    @Test func winogradTakesFourByFourTilesOnPlanesAtLeastEightWide() {
         func tile(_ width: Int) -> Int {
             WinogradConvolution(geometry: ConvolutionGeometry(input: ActivationShape(channels: 16, height: width,
                                                                                      width: width),
                                                               outputChannels: 16)).outputTile
         }
-        #expect([32, 16, 13, 12, 8, 4, 2].map(tile) == [4, 4, 4, 2, 2, 2, 2])
+        #expect([32, 16, 9, 8, 7, 4, 2].map(tile) == [4, 4, 4, 4, 2, 2, 2])
     }
 
     /// ResNet's downsampling: 3×3 at stride 2 with padding, and the 1×1 stride-2
@@ -220,9 +220,9 @@ struct ConvolutionTests {
 
     @Test(arguments: [1, 2, 3], [2, 4])
     func winogradSplitsBatchesIntoChunksAndLanes(lanes: Int, outputTile: Int) {
-        // 256 tiles an example (32×32 planes in 2×2 tiles, 64×64 in 4×4), so a chunk is
-        // 2 examples and 5 rows take three chunks, shared between the lanes that run at once.
-        let side = 16 * outputTile
+        // 32×32 has 1,024 outputs, so a chunk is 2 examples and 5 rows take three chunks,
+        // shared between the lanes that run at once.
+        let side = 32
         let geometry = ConvolutionGeometry(input: ActivationShape(channels: 2, height: side, width: side),
                                            outputChannels: 2)
         let kernel = WinogradConvolution(geometry: geometry, outputTile: outputTile)
@@ -253,8 +253,7 @@ struct ConvolutionTests {
     /// by kernel pairs: the same floats as when only its chunks are split between
     /// lanes. im2col splits examples: y and ∂x as one lane gives them (each example's
     /// own products), ∂W the lanes' sums added in lane order. 35 pairs are four
-    /// vectors of eight and three left; the 5 rows are one chunk of F(4×4, 3×3)'s 32×32
-    /// planes, cut in two or three for the lanes.
+    /// vectors of eight and three left; 32×32 planes make chunks of two examples.
     @Test(arguments: [2, 3])
     func trialLanesSplitKernelPairsAndExamples(lanes: Int) {
         let geometry = ConvolutionGeometry(input: ActivationShape(channels: 7, height: 32, width: 32), outputChannels: 5)

@@ -10,14 +10,15 @@
 /// (PERFORMANCE.md); F(4×4, 3×3) makes 36 for `16·tiles` outputs, 4× fewer, and
 /// writes and reads 2.25 transformed values per output instead of 4. Its transforms
 /// take more arithmetic per tile, and they run as vectors along a row of tiles, so
-/// it is used where a row has at least four tiles (`outputTile(for:)`). The
-/// backward pass is the same algebra transposed:
+/// it is used on planes at least 8 wide (`outputTile(for:)`). The backward pass is
+/// the same algebra transposed:
 ///
 ///     ∂M = A ∂y Aᵀ   ∂U[ξ] = ∂M[ξ] · V[ξ]ᵀ   ∂g = Gᵀ ∂U G   ∂V[ξ] = U[ξ]ᵀ · ∂M[ξ]   ∂d = B ∂V Bᵀ
 ///
-/// Examples are processed in chunks of about `tilesPerChunk` tiles, so that a
-/// chunk's transformed tiles are still in cache when its products read them
-/// (512 tiles ran at 1.3× the speed of 4,096 for Conv-2 here); the backward pass
+/// Examples are processed in chunks of about `outputsPerChunk` outputs, so that a
+/// chunk's transformed tiles are still in cache when its products read them (512
+/// tiles of F(2×2) ran at 1.3× the speed of 4,096 for Conv-2, and 128 tiles of
+/// F(4×4) 1.03× the speed of 512 for ResNet-18 and VGG-19, here); the backward pass
 /// transforms its chunk's input again rather than keeping every chunk's.
 final class WinogradConvolution: ConvolutionKernel {
     let geometry: ConvolutionGeometry
@@ -35,7 +36,7 @@ final class WinogradConvolution: ConvolutionKernel {
     /// when training has more than one thread.
     private var workspaces: [WinogradWorkspace] = []
 
-    static let tilesPerChunk = 512
+    static let outputsPerChunk = 2048
 
     /// Lanes to split a batch into; nil = one per training thread (`Lanes.count`).
     var lanes: Int?
@@ -52,15 +53,16 @@ final class WinogradConvolution: ConvolutionKernel {
         positions = (m + 2) * (m + 2)
         tilesY = (geometry.height + m - 1) / m
         tilesX = (geometry.width + m - 1) / m
-        chunk = max(1, Self.tilesPerChunk / (tilesY * tilesX))
+        chunk = max(1, Self.outputsPerChunk / (tilesY * tilesX * m * m))
         kernels = FloatBuffer(count: positions * geometry.outputChannels * geometry.inputChannels)
     }
 
-    /// F(4×4, 3×3) where a row of its tiles fills a vector of four (planes at least
-    /// 13 wide), F(2×2, 3×3) on smaller planes, where F(4×4)'s transforms would run
-    /// one tile at a time.
+    /// F(4×4, 3×3) on planes at least 8 wide, F(2×2, 3×3) on smaller ones. Measured
+    /// here: F(4×4) trained VGG-19 1.07× faster with its 8×8 layers included, and
+    /// ResNet-18 as fast; on 4×4 planes (one tile an example) its 36 planes of ∂U for
+    /// 512×512 channels outgrow the caches, and VGG-19 on 2 threads ran 0.7× as fast.
     static func outputTile(for geometry: ConvolutionGeometry) -> Int {
-        geometry.width >= 13 ? 4 : 2
+        geometry.width >= 8 ? 4 : 2
     }
 
     /// Floats from one tile position's `rows × tiles` matrix to the next. The
