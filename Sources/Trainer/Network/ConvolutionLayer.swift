@@ -147,12 +147,12 @@ public enum ConvolutionAlgorithm: String, CaseIterable, Sendable {
     case automatic
     /// Lowering to one matrix product per example: `W[out × 9·in] · cols[9·in × h·w]`.
     case im2col
-    /// Winograd F(2×2, 3×3): 16 batched products over transformed 4×4 tiles,
-    /// 2.25× fewer multiplications than im2col.
+    /// Winograd F(4×4, 3×3) (36 batched products over transformed 6×6 tiles, 4× fewer
+    /// multiplications than im2col), or F(2×2, 3×3) on planes under 8 wide.
     case winograd
 
     package func resolved(for geometry: ConvolutionGeometry) -> ConvolutionAlgorithm {
-        // Winograd F(2×2, 3×3) is a stride-1 3×3 algorithm.
+        // Winograd F(m×m, 3×3) is a stride-1 3×3 algorithm.
         guard geometry.isSame3x3 else { return .im2col }
         guard self == .automatic else { return self }
         // With few input channels the products are too thin for the transforms
@@ -162,7 +162,7 @@ public enum ConvolutionAlgorithm: String, CaseIterable, Sendable {
 
     package func makeKernel(geometry: ConvolutionGeometry, capacity: Int) -> any ConvolutionKernel {
         if self == .winograd {
-            precondition(geometry.isSame3x3, "Winograd F(2×2, 3×3) computes stride-1 3×3 convolutions only")
+            precondition(geometry.isSame3x3, "Winograd F(m×m, 3×3) computes stride-1 3×3 convolutions only")
             return WinogradConvolution(geometry: geometry)
         }
         return Im2colConvolution(geometry: geometry)
