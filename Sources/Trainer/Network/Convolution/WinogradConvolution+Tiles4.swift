@@ -194,6 +194,17 @@ extension WinogradConvolution {
 enum WinogradF4 {
     typealias Six<V> = (V, V, V, V, V, V)
 
+    /// Stores six values at p, p + stride, …, p + 5·stride.
+    @inline(__always)
+    static func store<V: TileVector>(_ values: Six<V>, _ p: UnsafeMutablePointer<Float>, stride: Int) {
+        values.0.store(p)
+        values.1.store(p + stride)
+        values.2.store(p + 2 * stride)
+        values.3.store(p + 3 * stride)
+        values.4.store(p + 4 * stride)
+        values.5.store(p + 5 * stride)
+    }
+
     /// Bᵀ: six inputs to six transformed values.
     @inline(__always)
     static func input<V: TileVector>(_ d0: V, _ d1: V, _ d2: V, _ d3: V, _ d4: V, _ d5: V) -> Six<V> {
@@ -276,13 +287,7 @@ private struct InputTiles4: TileRow {
         let t5 = WinogradF4.input(d0.5, d1.5, d2.5, d3.5, d4.5, d5.5)
         // (Bᵀ d) B: row i of Bᵀ d, transformed, into planes 6i … 6i + 5.
         func store(_ i: Int, _ r: WinogradF4.Six<V>) {
-            let plane = v + 6 * i * planeStride + tx
-            r.0.store(plane)
-            r.1.store(plane + planeStride)
-            r.2.store(plane + 2 * planeStride)
-            r.3.store(plane + 3 * planeStride)
-            r.4.store(plane + 4 * planeStride)
-            r.5.store(plane + 5 * planeStride)
+            WinogradF4.store(r, v + 6 * i * planeStride + tx, stride: planeStride)
         }
         store(0, WinogradF4.input(t0.0, t1.0, t2.0, t3.0, t4.0, t5.0))
         store(1, WinogradF4.input(t0.1, t1.1, t2.1, t3.1, t4.1, t5.1))
@@ -340,13 +345,7 @@ private struct OutputGradientTiles4: TileRow {
         let c0 = column(0), c1 = column(1), c2 = column(2), c3 = column(3)
         // (A ∂y) Aᵀ: row i into planes 6i … 6i + 5.
         func store(_ i: Int, _ r: WinogradF4.Six<V>) {
-            let plane = m + 6 * i * planeStride + tx
-            r.0.store(plane)
-            r.1.store(plane + planeStride)
-            r.2.store(plane + 2 * planeStride)
-            r.3.store(plane + 3 * planeStride)
-            r.4.store(plane + 4 * planeStride)
-            r.5.store(plane + 5 * planeStride)
+            WinogradF4.store(r, m + 6 * i * planeStride + tx, stride: planeStride)
         }
         store(0, WinogradF4.outputGradient(c0.0, c1.0, c2.0, c3.0))
         store(1, WinogradF4.outputGradient(c0.1, c1.1, c2.1, c3.1))
@@ -376,14 +375,7 @@ private struct InputGradientTiles4: TileRow {
         }
         let s0 = row(0), s1 = row(1), s2 = row(2), s3 = row(3), s4 = row(4), s5 = row(5)
         // B (∂V Bᵀ): column offset o, down the rows.
-        func store(_ o: Int, _ c: WinogradF4.Six<V>) {
-            c.0.store(q + o * n + tx)
-            c.1.store(q + (6 + o) * n + tx)
-            c.2.store(q + (12 + o) * n + tx)
-            c.3.store(q + (18 + o) * n + tx)
-            c.4.store(q + (24 + o) * n + tx)
-            c.5.store(q + (30 + o) * n + tx)
-        }
+        func store(_ o: Int, _ c: WinogradF4.Six<V>) { WinogradF4.store(c, q + o * n + tx, stride: 6 * n) }
         store(0, WinogradF4.inputGradient(s0.0, s1.0, s2.0, s3.0, s4.0, s5.0))
         store(1, WinogradF4.inputGradient(s0.1, s1.1, s2.1, s3.1, s4.1, s5.1))
         store(2, WinogradF4.inputGradient(s0.2, s1.2, s2.2, s3.2, s4.2, s5.2))

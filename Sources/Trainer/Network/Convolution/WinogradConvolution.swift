@@ -375,14 +375,7 @@ final class WinogradConvolution: ConvolutionKernel {
         let c2 = WinogradF4.kernel(tap(2), tap(5), tap(8))
         // (G g) Gᵀ: row i of G g, transformed, into planes 6i … 6i + 5.
         let u = kernels.pointer + pair
-        func store(_ i: Int, _ row: WinogradF4.Six<V>) {
-            row.0.store(u + 6 * i * pairs)
-            row.1.store(u + (6 * i + 1) * pairs)
-            row.2.store(u + (6 * i + 2) * pairs)
-            row.3.store(u + (6 * i + 3) * pairs)
-            row.4.store(u + (6 * i + 4) * pairs)
-            row.5.store(u + (6 * i + 5) * pairs)
-        }
+        func store(_ i: Int, _ row: WinogradF4.Six<V>) { WinogradF4.store(row, u + 6 * i * pairs, stride: pairs) }
         store(0, WinogradF4.kernel(c0.0, c1.0, c2.0))
         store(1, WinogradF4.kernel(c0.1, c1.1, c2.1))
         store(2, WinogradF4.kernel(c0.2, c1.2, c2.2))
