@@ -13,46 +13,45 @@
 /// the same results.
 extension WinogradConvolution {
     /// V = Bᵀ d B for every tile of `examples` examples.
-    func transformInput2(_ x: UnsafePointer<Float>, examples: Int, into w: WinogradWorkspace) {
+    func transformInput(_ x: UnsafePointer<Float>, examples: Int, into w: WinogradWorkspace) {
         let g = geometry
         let tiles = examples * tilesPerExample
         let planeStride = Self.planeStride(rows: g.inputChannels, tiles: tiles)
-        let ph = paddedHeight, pw = paddedWidth, half = tilesX + 1
+        let ph = paddedHeight, pw = paddedWidth, phase = phaseLength
         for example in 0..<examples {
             padSplit(x + example * g.input.features, into: w.padded)
             for c in 0..<g.inputChannels {
                 let plane = UnsafePointer(w.padded.pointer + c * ph * pw)
                 for ty in 0..<tilesY {
-                    let even = plane + 2 * ty * pw
-                    InputTiles(
-                        even: (even, even + pw, even + 2 * pw, even + 3 * pw),
-                        odd: (even + half, even + pw + half, even + 2 * pw + half, even + 3 * pw + half),
-                        v: w.inputTiles.pointer + c * tiles + example * tilesPerExample + ty * tilesX,
-                        planeStride: planeStride).sweep(tilesX)
+                    // The tile row's first padded row.
+                    let row = plane + outputTile * ty * pw
+                    let v = w.inputTiles.pointer + c * tiles + example * tilesPerExample + ty * tilesX
+                    if outputTile == 4 {
+                        InputTiles4(row: row, rowStride: pw, phase: phase, v: v, planeStride: planeStride).sweep(tilesX)
+                    } else {
+                        InputTiles(even: (row, row + pw, row + 2 * pw, row + 3 * pw),
+                                   odd: (row + phase, row + pw + phase, row + 2 * pw + phase, row + 3 * pw + phase),
+                                   v: v, planeStride: planeStride).sweep(tilesX)
+                    }
                 }
             }
         }
     }
 
     /// y = Aᵀ M A for every tile, keeping the outputs that fall inside the image.
-    func transformOutput2(from w: WinogradWorkspace, into y: UnsafeMutablePointer<Float>, examples: Int) {
+    func transformOutput(from w: WinogradWorkspace, into y: UnsafeMutablePointer<Float>, examples: Int) {
         let g = geometry
         let tiles = examples * tilesPerExample
         let planeStride = Self.planeStride(rows: g.outputChannels, tiles: tiles)
-        let n = tilesX
-        // The tile row's two output rows, each as its even then its odd columns.
-        let rows = w.scratch.pointer
         for example in 0..<examples {
             for k in 0..<g.outputChannels {
                 let image = y + (example * g.outputChannels + k) * g.plane
                 for ty in 0..<tilesY {
-                    OutputTiles(
-                        m: w.products.pointer + k * tiles + example * tilesPerExample + ty * n,
-                        planeStride: planeStride, rows: (rows, rows + n, rows + 2 * n, rows + 3 * n)).sweep(n)
-                    let oy = 2 * ty
-                    interleave(rows, rows + n, into: image + oy * g.width, count: g.width)
-                    if oy + 1 < g.height {
-                        interleave(rows + 2 * n, rows + 3 * n, into: image + (oy + 1) * g.width, count: g.width)
+                    let m = UnsafePointer(w.products.pointer + k * tiles + example * tilesPerExample + ty * tilesX)
+                    if outputTile == 4 {
+                        outputRow4(m, planeStride: planeStride, scratch: w.scratch.pointer, into: image, ty: ty)
+                    } else {
+                        outputRow2(m, planeStride: planeStride, scratch: w.scratch.pointer, into: image, ty: ty)
                     }
                 }
             }
@@ -60,28 +59,20 @@ extension WinogradConvolution {
     }
 
     /// ∂M = A ∂y Aᵀ for every tile (∂y is 0 outside the image).
-    func transformOutputGradient2(_ dy: UnsafePointer<Float>, examples: Int, into w: WinogradWorkspace) {
+    func transformOutputGradient(_ dy: UnsafePointer<Float>, examples: Int, into w: WinogradWorkspace) {
         let g = geometry
         let tiles = examples * tilesPerExample
         let planeStride = Self.planeStride(rows: g.outputChannels, tiles: tiles)
-        let n = tilesX
-        // The tile row's two gradient rows, each as its even then its odd columns.
-        let rows = w.scratch.pointer
         for example in 0..<examples {
             for k in 0..<g.outputChannels {
                 let image = dy + (example * g.outputChannels + k) * g.plane
                 for ty in 0..<tilesY {
-                    let oy = 2 * ty
-                    deinterleave(image + oy * g.width, count: g.width, into: rows, rows + n)
-                    if oy + 1 < g.height {
-                        deinterleave(image + (oy + 1) * g.width, count: g.width, into: rows + 2 * n, rows + 3 * n)
+                    let m = w.products.pointer + k * tiles + example * tilesPerExample + ty * tilesX
+                    if outputTile == 4 {
+                        outputGradientRow4(image, ty: ty, scratch: w.scratch.pointer, into: m, planeStride: planeStride)
                     } else {
-                        (rows + 2 * n).update(repeating: 0, count: 2 * n)
+                        outputGradientRow2(image, ty: ty, scratch: w.scratch.pointer, into: m, planeStride: planeStride)
                     }
-                    OutputGradientTiles(
-                        rows: (rows, rows + n, rows + 2 * n, rows + 3 * n),
-                        m: w.products.pointer + k * tiles + example * tilesPerExample + ty * n,
-                        planeStride: planeStride).sweep(n)
                 }
             }
         }
@@ -89,36 +80,85 @@ extension WinogradConvolution {
 
     /// ∂d = B ∂V Bᵀ for every tile, summed onto the input pixels (neighbouring
     /// tiles overlap by two rows and two columns).
-    func transformInputGradient2(from w: WinogradWorkspace, into dx: UnsafeMutablePointer<Float>, examples: Int) {
+    func transformInputGradient(from w: WinogradWorkspace, into dx: UnsafeMutablePointer<Float>, examples: Int) {
         let g = geometry
         let tiles = examples * tilesPerExample
         let planeStride = Self.planeStride(rows: g.inputChannels, tiles: tiles)
-        let ph = paddedHeight, pw = paddedWidth, n = tilesX, half = tilesX + 1
-        // Per tile row r and column offset o: q[(4r + o)·n + tx].
-        let q = w.scratch.pointer
+        let ph = paddedHeight, pw = paddedWidth
         for example in 0..<examples {
             w.padded.fill(0)
             for c in 0..<g.inputChannels {
                 let plane = w.padded.pointer + c * ph * pw
                 for ty in 0..<tilesY {
-                    InputGradientTiles(
-                        v: w.inputTiles.pointer + c * tiles + example * tilesPerExample + ty * n,
-                        planeStride: planeStride, q: q, n: n).sweep(n)
-                    // Even columns take offset 0 of their tile and offset 2 of the one before;
-                    // odd columns offsets 1 and 3.
-                    for r in 0..<4 {
-                        let even = plane + (2 * ty + r) * pw, odd = even + half
-                        let q0 = q + (4 * r) * n, q1 = q0 + n, q2 = q1 + n, q3 = q2 + n
-                        even[0] += q0[0]
-                        odd[0] += q1[0]
-                        OverlappingColumns(even: even + 1, odd: odd + 1, q: (UnsafePointer(q0 + 1), UnsafePointer(q1 + 1), UnsafePointer(q2), UnsafePointer(q3))).sweep(n - 1)
-                        even[n] += q2[n - 1]
-                        odd[n] += q3[n - 1]
+                    let v = UnsafePointer(w.inputTiles.pointer + c * tiles + example * tilesPerExample + ty * tilesX)
+                    if outputTile == 4 {
+                        inputGradientRow4(v, planeStride: planeStride, scratch: w.scratch.pointer, onto: plane, ty: ty)
+                    } else {
+                        inputGradientRow2(v, planeStride: planeStride, scratch: w.scratch.pointer, onto: plane, ty: ty)
                     }
                 }
             }
             unpadSplit(w.padded, into: dx + example * g.input.features)
         }
+    }
+
+    /// One row of tiles of y = Aᵀ M A into image rows 2ty and 2ty + 1 (when inside).
+    private func outputRow2(_ m: UnsafePointer<Float>, planeStride: Int, scratch rows: UnsafeMutablePointer<Float>,
+                            into image: UnsafeMutablePointer<Float>, ty: Int) {
+        let g = geometry, n = tilesX
+        // The two output rows, each as its even then its odd columns.
+        OutputTiles(m: m, planeStride: planeStride, rows: (rows, rows + n, rows + 2 * n, rows + 3 * n)).sweep(n)
+        let oy = 2 * ty
+        interleave(rows, rows + n, into: image + oy * g.width, count: g.width)
+        if oy + 1 < g.height {
+            interleave(rows + 2 * n, rows + 3 * n, into: image + (oy + 1) * g.width, count: g.width)
+        }
+    }
+
+    /// One row of tiles of ∂M = A ∂y Aᵀ, from image rows 2ty and 2ty + 1 (0 past the image).
+    private func outputGradientRow2(_ image: UnsafePointer<Float>, ty: Int, scratch rows: UnsafeMutablePointer<Float>,
+                                    into m: UnsafeMutablePointer<Float>, planeStride: Int) {
+        let g = geometry, n = tilesX
+        // The two gradient rows, each as its even then its odd columns.
+        let oy = 2 * ty
+        deinterleave(image + oy * g.width, count: g.width, into: rows, rows + n)
+        if oy + 1 < g.height {
+            deinterleave(image + (oy + 1) * g.width, count: g.width, into: rows + 2 * n, rows + 3 * n)
+        } else {
+            (rows + 2 * n).update(repeating: 0, count: 2 * n)
+        }
+        OutputGradientTiles(rows: (rows, rows + n, rows + 2 * n, rows + 3 * n), m: m, planeStride: planeStride).sweep(n)
+    }
+
+    /// One row of tiles of ∂d = B ∂V Bᵀ, added onto the padded rows 2ty … 2ty + 3 of `plane`.
+    private func inputGradientRow2(_ v: UnsafePointer<Float>, planeStride: Int, scratch q: UnsafeMutablePointer<Float>,
+                                   onto plane: UnsafeMutablePointer<Float>, ty: Int) {
+        let pw = paddedWidth, n = tilesX, half = phaseLength
+        // Per tile row r and column offset o: q[(4r + o)·n + tx].
+        InputGradientTiles(v: v, planeStride: planeStride, q: q, n: n).sweep(n)
+        // Even columns take offset 0 of their tile and offset 2 of the one before;
+        // odd columns offsets 1 and 3.
+        for r in 0..<4 {
+            let even = plane + (2 * ty + r) * pw
+            let q0 = q + (4 * r) * n
+            addOverlapping(into: even, even + half, own: (q0, q0 + n), previous: (q0 + 2 * n, q0 + 3 * n))
+        }
+    }
+
+    /// Adds a row of a tile row's ∂d onto phases 0 and 1 of a padded row (`p0`, `p1`,
+    /// `tilesX + 1` long), where neighbouring tiles overlap: column m·tx + o takes
+    /// offset o of tile tx (`own`) and offset m + o of tile tx − 1 (`previous`), o = 0, 1.
+    func addOverlapping(into p0: UnsafeMutablePointer<Float>, _ p1: UnsafeMutablePointer<Float>,
+                        own: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>),
+                        previous: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>)) {
+        let n = tilesX
+        p0[0] += own.0[0]
+        p1[0] += own.1[0]
+        OverlappingColumns(even: p0 + 1, odd: p1 + 1,
+                           q: (UnsafePointer(own.0 + 1), UnsafePointer(own.1 + 1), UnsafePointer(previous.0),
+                               UnsafePointer(previous.1))).sweep(n - 1)
+        p0[n] += previous.0[n - 1]
+        p1[n] += previous.1[n - 1]
     }
 
     /// Copies one example into `padded` with a border of zeros (one pixel above and

@@ -4,110 +4,45 @@
 /// contiguous streams along the row of tiles: phases 0–3 at tile tx, then phases 0
 /// and 1 at tx + 1.
 extension WinogradConvolution {
-    /// V = Bᵀ d B for every tile of `examples` examples.
-    func transformInput4(_ x: UnsafePointer<Float>, examples: Int, into w: WinogradWorkspace) {
-        let g = geometry
-        let tiles = examples * tilesPerExample
-        let planeStride = Self.planeStride(rows: g.inputChannels, tiles: tiles)
-        let ph = paddedHeight, pw = paddedWidth
-        for example in 0..<examples {
-            padSplit(x + example * g.input.features, into: w.padded)
-            for c in 0..<g.inputChannels {
-                let plane = UnsafePointer(w.padded.pointer + c * ph * pw)
-                for ty in 0..<tilesY {
-                    InputTiles4(row: plane + 4 * ty * pw, rowStride: pw, phase: phaseLength,
-                                v: w.inputTiles.pointer + c * tiles + example * tilesPerExample + ty * tilesX,
-                                planeStride: planeStride).sweep(tilesX)
-                }
-            }
+    /// One row of tiles of y = Aᵀ M A into image rows 4ty … 4ty + 3 (those inside).
+    func outputRow4(_ m: UnsafePointer<Float>, planeStride: Int, scratch rows: UnsafeMutablePointer<Float>,
+                    into image: UnsafeMutablePointer<Float>, ty: Int) {
+        let g = geometry, n = tilesX
+        // The four output rows, each as four phases: row i's phase p at (4i + p)·n.
+        OutputTiles4(m: m, planeStride: planeStride, rows: rows, n: n).sweep(n)
+        for i in 0..<min(4, g.height - 4 * ty) {
+            let row = rows + 4 * i * n
+            interleave4((row, row + n, row + 2 * n, row + 3 * n), into: image + (4 * ty + i) * g.width, count: g.width)
         }
     }
 
-    /// y = Aᵀ M A for every tile, keeping the outputs that fall inside the image.
-    func transformOutput4(from w: WinogradWorkspace, into y: UnsafeMutablePointer<Float>, examples: Int) {
-        let g = geometry
-        let tiles = examples * tilesPerExample
-        let planeStride = Self.planeStride(rows: g.outputChannels, tiles: tiles)
-        let n = tilesX
-        // The tile row's four output rows, each as four phases: row i's phase p at (4i + p)·n.
-        let rows = w.scratch.pointer
-        for example in 0..<examples {
-            for k in 0..<g.outputChannels {
-                let image = y + (example * g.outputChannels + k) * g.plane
-                for ty in 0..<tilesY {
-                    OutputTiles4(m: w.products.pointer + k * tiles + example * tilesPerExample + ty * n,
-                                 planeStride: planeStride, rows: rows, n: n).sweep(n)
-                    for i in 0..<min(4, g.height - 4 * ty) {
-                        let row = rows + 4 * i * n
-                        interleave4((row, row + n, row + 2 * n, row + 3 * n), into: image + (4 * ty + i) * g.width,
-                                    count: g.width)
-                    }
-                }
-            }
+    /// One row of tiles of ∂M = A ∂y Aᵀ, from image rows 4ty … 4ty + 3 (0 past the image).
+    func outputGradientRow4(_ image: UnsafePointer<Float>, ty: Int, scratch rows: UnsafeMutablePointer<Float>,
+                            into m: UnsafeMutablePointer<Float>, planeStride: Int) {
+        let g = geometry, n = tilesX
+        // As in `outputRow4`: row i's phase p at (4i + p)·n. Tiles that reach past the
+        // image's last row or column read zeros there.
+        if g.height % 4 != 0 || g.width % 4 != 0 { rows.update(repeating: 0, count: 16 * n) }
+        for i in 0..<min(4, g.height - 4 * ty) {
+            let row = rows + 4 * i * n
+            deinterleave4(image + (4 * ty + i) * g.width, count: g.width, into: (row, row + n, row + 2 * n, row + 3 * n))
         }
+        OutputGradientTiles4(rows: rows, n: n, m: m, planeStride: planeStride).sweep(n)
     }
 
-    /// ∂M = A ∂y Aᵀ for every tile (∂y is 0 outside the image).
-    func transformOutputGradient4(_ dy: UnsafePointer<Float>, examples: Int, into w: WinogradWorkspace) {
-        let g = geometry
-        let tiles = examples * tilesPerExample
-        let planeStride = Self.planeStride(rows: g.outputChannels, tiles: tiles)
-        let n = tilesX
-        // As in `transformOutput4`: row i's phase p at (4i + p)·n.
-        let rows = w.scratch.pointer
-        // Tiles that reach past the image's last row or column read zeros there.
-        let ragged = g.height % 4 != 0 || g.width % 4 != 0
-        for example in 0..<examples {
-            for k in 0..<g.outputChannels {
-                let image = dy + (example * g.outputChannels + k) * g.plane
-                for ty in 0..<tilesY {
-                    if ragged { rows.update(repeating: 0, count: 16 * n) }
-                    for i in 0..<min(4, g.height - 4 * ty) {
-                        let row = rows + 4 * i * n
-                        deinterleave4(image + (4 * ty + i) * g.width, count: g.width,
-                                      into: (row, row + n, row + 2 * n, row + 3 * n))
-                    }
-                    OutputGradientTiles4(rows: rows, n: n,
-                                         m: w.products.pointer + k * tiles + example * tilesPerExample + ty * n,
-                                         planeStride: planeStride).sweep(n)
-                }
-            }
-        }
-    }
-
-    /// ∂d = B ∂V Bᵀ for every tile, summed onto the input pixels (neighbouring
-    /// tiles overlap by two rows and two columns).
-    func transformInputGradient4(from w: WinogradWorkspace, into dx: UnsafeMutablePointer<Float>, examples: Int) {
-        let g = geometry
-        let tiles = examples * tilesPerExample
-        let planeStride = Self.planeStride(rows: g.inputChannels, tiles: tiles)
-        let ph = paddedHeight, pw = paddedWidth, n = tilesX, phase = phaseLength
+    /// One row of tiles of ∂d = B ∂V Bᵀ, added onto the padded rows 4ty … 4ty + 5 of `plane`.
+    func inputGradientRow4(_ v: UnsafePointer<Float>, planeStride: Int, scratch q: UnsafeMutablePointer<Float>,
+                           onto plane: UnsafeMutablePointer<Float>, ty: Int) {
+        let pw = paddedWidth, n = tilesX, phase = phaseLength
         // Per tile row r and column offset o: q[(6r + o)·n + tx].
-        let q = w.scratch.pointer
-        for example in 0..<examples {
-            w.padded.fill(0)
-            for c in 0..<g.inputChannels {
-                let plane = w.padded.pointer + c * ph * pw
-                for ty in 0..<tilesY {
-                    InputGradientTiles4(v: w.inputTiles.pointer + c * tiles + example * tilesPerExample + ty * n,
-                                        planeStride: planeStride, q: q, n: n).sweep(n)
-                    // Phases 0 and 1 take offsets 0 and 1 of their tile and offsets 4 and 5 of the
-                    // one before; phases 2 and 3 offsets 2 and 3 of their tile alone.
-                    for r in 0..<6 {
-                        let p0 = plane + (4 * ty + r) * pw, p1 = p0 + phase
-                        let q0 = q + 6 * r * n, q1 = q0 + n, q4 = q0 + 4 * n, q5 = q0 + 5 * n
-                        p0[0] += q0[0]
-                        p1[0] += q1[0]
-                        OverlappingColumns(even: p0 + 1, odd: p1 + 1,
-                                           q: (UnsafePointer(q0 + 1), UnsafePointer(q1 + 1), UnsafePointer(q4),
-                                               UnsafePointer(q5))).sweep(n - 1)
-                        p0[n] += q4[n - 1]
-                        p1[n] += q5[n - 1]
-                        OwnColumns(p2: p1 + phase, p3: p1 + 2 * phase, q2: q0 + 2 * n, q3: q0 + 3 * n).sweep(n)
-                    }
-                }
-            }
-            unpadSplit(w.padded, into: dx + example * g.input.features)
+        InputGradientTiles4(v: v, planeStride: planeStride, q: q, n: n).sweep(n)
+        // Phases 0 and 1 take offsets 0 and 1 of their tile and offsets 4 and 5 of the
+        // one before; phases 2 and 3 offsets 2 and 3 of their tile alone.
+        for r in 0..<6 {
+            let p0 = plane + (4 * ty + r) * pw, p1 = p0 + phase
+            let q0 = q + 6 * r * n
+            addOverlapping(into: p0, p1, own: (q0, q0 + n), previous: (q0 + 4 * n, q0 + 5 * n))
+            OwnColumns(p2: p1 + phase, p3: p1 + 2 * phase, q2: q0 + 2 * n, q3: q0 + 3 * n).sweep(n)
         }
     }
 
@@ -260,7 +195,7 @@ enum WinogradF4 {
 }
 
 /// V = Bᵀ d B: six padded rows, each as four phases, into 36 planes.
-private struct InputTiles4: TileRow {
+struct InputTiles4: TileRow {
     /// The tile row's first padded row.
     let row: UnsafePointer<Float>
     let rowStride: Int

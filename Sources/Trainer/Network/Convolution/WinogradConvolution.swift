@@ -212,40 +212,6 @@ final class WinogradConvolution: ConvolutionKernel {
         kernelsOfFrozenWeights = false
     }
 
-    // MARK: Tile transforms, by the tile size
-
-    private func transformInput(_ x: UnsafePointer<Float>, examples: Int, into w: WinogradWorkspace) {
-        if outputTile == 4 {
-            transformInput4(x, examples: examples, into: w)
-        } else {
-            transformInput2(x, examples: examples, into: w)
-        }
-    }
-
-    private func transformOutput(from w: WinogradWorkspace, into y: UnsafeMutablePointer<Float>, examples: Int) {
-        if outputTile == 4 {
-            transformOutput4(from: w, into: y, examples: examples)
-        } else {
-            transformOutput2(from: w, into: y, examples: examples)
-        }
-    }
-
-    private func transformOutputGradient(_ dy: UnsafePointer<Float>, examples: Int, into w: WinogradWorkspace) {
-        if outputTile == 4 {
-            transformOutputGradient4(dy, examples: examples, into: w)
-        } else {
-            transformOutputGradient2(dy, examples: examples, into: w)
-        }
-    }
-
-    private func transformInputGradient(from w: WinogradWorkspace, into dx: UnsafeMutablePointer<Float>, examples: Int) {
-        if outputTile == 4 {
-            transformInputGradient4(from: w, into: dx, examples: examples)
-        } else {
-            transformInputGradient2(from: w, into: dx, examples: examples)
-        }
-    }
-
     // MARK: Kernel transforms
 
     /// U = G g Gᵀ for the (out, in) pairs in `range`, stored by tile position. Eight pairs at
