@@ -279,7 +279,7 @@ final class WinogradConvolution: ConvolutionKernel {
         let pairs = geometry.outputChannels * geometry.inputChannels
         var pair = range.lowerBound
         while pair + 8 <= range.upperBound {
-            func load(_ plane: Int) -> SIMD8<Float> { du.vector(at: plane * pairs + pair) }
+            func load(_ plane: Int) -> SIMD8<Float> { du.load(at: plane * pairs + pair) }
             // ∂U G, row by row: (u0 + ½(u1+u2), ½(u1−u2), ½(u1+u2) + u3).
             func row(_ r: Int) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
                 let u0 = load(4 * r), u1 = load(4 * r + 1), u2 = load(4 * r + 2), u3 = load(4 * r + 3)
@@ -387,8 +387,8 @@ final class WinogradConvolution: ConvolutionKernel {
 
     @inline(__always)
     private func kernelGradientRow(_ du: LaneSums, row: Int, pair: Int, pairs: Int) -> SIMD3<Float> {
-        let u0 = du.scalar(at: (4 * row) * pairs + pair), u1 = du.scalar(at: (4 * row + 1) * pairs + pair)
-        let u2 = du.scalar(at: (4 * row + 2) * pairs + pair), u3 = du.scalar(at: (4 * row + 3) * pairs + pair)
+        func load(_ plane: Int) -> Float { du.load(at: plane * pairs + pair) }
+        let u0 = load(4 * row), u1 = load(4 * row + 1), u2 = load(4 * row + 2), u3 = load(4 * row + 3)
         return SIMD3(u0 + 0.5 * (u1 + u2), 0.5 * (u1 - u2), 0.5 * (u1 + u2) + u3)
     }
 }
@@ -400,23 +400,9 @@ private struct LaneSums {
     init(_ lanes: [UnsafePointer<Float>]) { self.lanes = lanes }
 
     @inline(__always)
-    func vector(at index: Int) -> SIMD8<Float> {
-        var sum = UnsafeRawPointer(lanes[0] + index).loadUnaligned(as: SIMD8<Float>.self)
-        for lane in lanes.dropFirst() { sum += UnsafeRawPointer(lane + index).loadUnaligned(as: SIMD8<Float>.self) }
-        return sum
-    }
-
-    @inline(__always)
     func load<V: TileVector>(at index: Int) -> V {
         var sum = V.load(lanes[0] + index)
         for lane in lanes.dropFirst() { sum = sum + V.load(lane + index) }
-        return sum
-    }
-
-    @inline(__always)
-    func scalar(at index: Int) -> Float {
-        var sum = lanes[0][index]
-        for lane in lanes.dropFirst() { sum += lane[index] }
         return sum
     }
 }
