@@ -16,7 +16,7 @@ import Wire
         return (context, socket)
     }
 
-    private func receive(_ socket: Socket, timeout: Duration = .seconds(10)) async throws -> [[UInt8]]? {
+    private func receive(_ socket: Socket, timeout: Duration = .seconds(60)) async throws -> [[UInt8]]? {
         try await poll(timeout: timeout, every: .milliseconds(10)) { try socket.tryReceive() }
     }
 
@@ -29,7 +29,7 @@ import Wire
         let header = #"{"v":2,"worker":"future","host":"","slots":1,"threads":1,"datasets":{},"running":[]}"#
         try socket.send([Array("HELLO".utf8), Array(header.utf8)])
         let received = try await receive(socket)
-        let reply = try #require(received, "no answer to a version-2 HELLO")
+        let reply = try #require(received, "no answer to a version-2 HELLO; coordinator log:\n\(cluster.log("coordinator"))")
         let message = try WireMessage(frames: reply)
         guard case .reject(let rejection) = message else {
             Issue.record("expected REJECT, got \(message.typeName)")

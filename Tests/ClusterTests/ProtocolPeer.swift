@@ -39,7 +39,7 @@ final class ProtocolPeer {
     }
 
     /// The next message that is not a `HEARTBEAT`, decoded; nil when none comes in time.
-    func receive(timeout: Duration = .seconds(10)) async throws -> WireMessage? {
+    func receive(timeout: Duration = .seconds(60)) async throws -> WireMessage? {
         try await poll(timeout: timeout, every: .milliseconds(10)) {
             while let frames = try socket.tryReceive() {
                 let message = try WireMessage(frames: frames)

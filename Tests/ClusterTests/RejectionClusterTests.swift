@@ -24,7 +24,7 @@ import Wire
             + #""files":{"fashion-mnist":{\#(files.joined(separator: ","))}},"running":[]}"#
         let peer = try ProtocolPeer(cluster, id: "shouty-0123abcd")
         try peer.send(type: "HELLO", header: header)
-        let answer = try #require(try await peer.receive(timeout: .seconds(5)),
+        let answer = try #require(try await peer.receive(),
                                   "no answer to a HELLO in uppercase hex; coordinator log:\n\(cluster.log("coordinator"))")
         guard case .welcome = answer else {
             Issue.record("expected WELCOME, got \(answer)")
@@ -40,7 +40,7 @@ import Wire
 
         let typo = try ProtocolPeer(cluster, id: "typo-0123abcd")
         try typo.send(type: "HELLO", header: helloHeader(datasets: #"{"fashion-mnist":"not-a-digest"}"#))
-        let answer = try #require(try await typo.receive(timeout: .seconds(5)),
+        let answer = try #require(try await typo.receive(),
                                   "no answer to a malformed HELLO; coordinator log:\n\(cluster.log("coordinator"))")
         guard case .reject(let rejection) = answer else {
             Issue.record("expected REJECT, got \(answer)")
