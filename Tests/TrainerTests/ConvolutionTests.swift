@@ -103,7 +103,8 @@ struct ConvolutionTests {
     }
 
     /// Even and odd sizes, one channel and many, a chunk boundary inside the batch; rows
-    /// of 17 and 13 tiles take every vector width of the Winograd transforms (8, 4, 1).
+    /// of 17, 13 and 3 tiles take every vector width of the Winograd transforms (8, 4,
+    /// 2, 1).
     static let cases: [(c: Int, k: Int, h: Int, w: Int, rows: Int)] = [
         (1, 2, 4, 4, 2), (3, 5, 5, 7, 3), (4, 3, 1, 1, 2), (6, 4, 8, 6, 3), (2, 3, 3, 2, 1), (5, 2, 31, 33, 5),
         (2, 3, 6, 26, 2),
@@ -121,7 +122,7 @@ struct ConvolutionTests {
 
     /// Both of Winograd's tile sizes on every case, whichever `outputTile(for:)` would
     /// pick: F(4×4, 3×3) on planes smaller than a tile, on ragged edges (sizes that
-    /// are not multiples of 4) and on rows of 9 and 7 tiles (vectors of 8, 4 and 1).
+    /// are not multiples of 4) and on rows of 9 and 7 tiles (vectors of 8, 4, 2 and 1).
     @Test(arguments: [2, 4], 0..<cases.count)
     func bothWinogradTilesMatchTheDirectConvolution(outputTile: Int, index: Int) {
         let (c, k, h, w, rows) = Self.cases[index]
@@ -142,10 +143,13 @@ struct ConvolutionTests {
     }
 
     /// ResNet's downsampling: 3×3 at stride 2 with padding, and the 1×1 stride-2
-    /// projection of its shortcuts (and a 1×1 at stride 1), on even and odd sizes.
+    /// projection of its shortcuts (and a 1×1 at stride 1), on even and odd sizes and
+    /// on rows long enough for stride 2's vectors.
     static let stridedCases: [(c: Int, k: Int, h: Int, w: Int, rows: Int, size: Int, stride: Int)] = [
         (3, 4, 8, 8, 2, 3, 2), (2, 5, 7, 5, 3, 3, 2), (16, 32, 6, 6, 2, 3, 2), (4, 6, 7, 8, 2, 1, 2),
         (16, 32, 8, 8, 2, 1, 2), (3, 2, 5, 4, 2, 1, 1), (2, 2, 1, 1, 1, 3, 2),
+        // Rows of 18 and 17 outputs at stride 2: eight at a time, then one by one.
+        (2, 3, 5, 35, 2, 3, 2), (3, 2, 4, 33, 2, 1, 2),
     ]
 
     @Test(arguments: 0..<stridedCases.count)

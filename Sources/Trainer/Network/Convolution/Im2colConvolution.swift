@@ -178,7 +178,18 @@ final class Im2colConvolution: ConvolutionKernel {
                         }
                         let sourceRow = source + iy * w + kx - p
                         for ox in 0..<inside.lowerBound { line[ox] = 0 }
-                        for ox in inside { line[ox] = sourceRow[ox * s] }
+                        var ox = inside.lowerBound
+                        if s == 2 {
+                            // Eight at a time from the row's 15 floats from 2·ox on, read as
+                            // floats 0…7 and 7…14 so that nothing past the row is read.
+                            while ox + 8 <= inside.upperBound {
+                                let pairs = sourceRow + 2 * ox
+                                let low = SIMD8<Float>.load(pairs), high = SIMD8<Float>.load(pairs + 7)
+                                SIMD8(lowHalf: low.evenHalf, highHalf: high.oddHalf).store(line + ox)
+                                ox += 8
+                            }
+                        }
+                        for ox in ox..<inside.upperBound { line[ox] = sourceRow[ox * s] }
                         for ox in inside.upperBound..<ow { line[ox] = 0 }
                     }
                 }
@@ -202,7 +213,22 @@ final class Im2colConvolution: ConvolutionKernel {
                         guard iy >= 0, iy < h else { continue }
                         let line = source + oy * ow
                         let targetRow = target + iy * w + kx - p
-                        for ox in inside { targetRow[ox * s] += line[ox] }
+                        var ox = inside.lowerBound
+                        if s == 2 {
+                            // As in `gather`: floats 0…7 and 7…14 from 2·ox on, the even
+                            // ones of the first and the odd ones of the second added to.
+                            while ox + 8 <= inside.upperBound {
+                                let pairs = targetRow + 2 * ox
+                                var low = SIMD8<Float>.load(pairs)
+                                low.evenHalf += SIMD4<Float>.load(line + ox)
+                                low.store(pairs)
+                                var high = SIMD8<Float>.load(pairs + 7)
+                                high.oddHalf += SIMD4<Float>.load(line + ox + 4)
+                                high.store(pairs + 7)
+                                ox += 8
+                            }
+                        }
+                        for ox in ox..<inside.upperBound { targetRow[ox * s] += line[ox] }
                     }
                 }
             }

@@ -270,6 +270,15 @@ extension Float: TileVector {
     func scatter(_ p: UnsafeMutablePointer<Float>, stride: Int) { p[0] = self }
 }
 
+extension SIMD2<Float>: TileVector {
+    var negated: Self { unsafeBitCast(unsafeBitCast(self, to: SIMD2<UInt32>.self) ^ 0x8000_0000, to: Self.self) }
+    static func gather(_ p: UnsafePointer<Float>, stride: Int) -> Self { Self(p[0], p[stride]) }
+    func scatter(_ p: UnsafeMutablePointer<Float>, stride: Int) {
+        p[0] = self[0]
+        p[stride] = self[1]
+    }
+}
+
 extension SIMD4<Float>: TileVector {
     var negated: Self { unsafeBitCast(unsafeBitCast(self, to: SIMD4<UInt32>.self) ^ 0x8000_0000, to: Self.self) }
     static func gather(_ p: UnsafePointer<Float>, stride: Int) -> Self {
@@ -309,7 +318,8 @@ protocol TileRow {
 }
 
 extension TileRow {
-    /// Covers tiles 0 ..< n: eight at a time, then four, then one.
+    /// Covers tiles 0 ..< n: eight at a time, then four, then two, then one. Rows of
+    /// two or three tiles are common: F(4×4) on 8×8 planes, F(2×2) on 4×4 and 6×6.
     @inline(__always)
     func sweep(_ n: Int) {
         var tx = 0
@@ -317,14 +327,15 @@ extension TileRow {
             self(SIMD8<Float>.self, at: tx)
             tx += 8
         }
-        while tx + 4 <= n {
+        if tx + 4 <= n {
             self(SIMD4<Float>.self, at: tx)
             tx += 4
         }
-        while tx < n {
-            self(Float.self, at: tx)
-            tx += 1
+        if tx + 2 <= n {
+            self(SIMD2<Float>.self, at: tx)
+            tx += 2
         }
+        if tx < n { self(Float.self, at: tx) }
     }
 }
 
