@@ -42,6 +42,10 @@ struct TrainerBench: ParsableCommand {
     @Option(help: "Folder of Fashion-MNIST's files (default: its standard place).")
     var data: String?
 
+    @Option(parsing: .upToNextOption,
+            help: "The thread counts to measure, e.g. `--thread-counts 2 4` on a larger node (default: 1 2).")
+    var threadCounts = [1, 2]
+
     @Option(name: .customLong("single"), help: .hidden)
     var singleDensity: Double?
 
@@ -66,6 +70,12 @@ struct TrainerBench: ParsableCommand {
     func validate() throws {
         guard Preset.named(model) != nil else {
             throw ValidationError("unknown preset '\(model)'; known: \(Preset.all.map(\.name).joined(separator: ", "))")
+        }
+        if threadCounts.isEmpty {
+            throw ValidationError("--thread-counts needs at least one count, e.g. --thread-counts 1 2")
+        }
+        if let wrong = threadCounts.first(where: { !(1...256).contains($0) }) {
+            throw ValidationError("--thread-counts \(wrong): a thread count is between 1 and 256")
         }
     }
 
@@ -104,7 +114,7 @@ struct TrainerBench: ParsableCommand {
         let table = TextTable(columns: ["threads", "GEMMs alone", "dense", "20% mask", "mask/dense", "dense/GEMMs"],
                               minimumWidth: 10)
         print(table.header)
-        for threadCount in [1, 2] {
+        for threadCount in threadCounts {
             BLAS.threads = threadCount
             let gemm = try median(repeats) { try benchmark.gemmThroughput(steps: steps) }
             let dense = try median(repeats) { try benchmark.trainingThroughput(steps: steps, warmup: warmup, density: 1) }
@@ -160,7 +170,7 @@ struct TrainerBench: ParsableCommand {
         let table = TextTable(columns: columns, minimumWidth: 9)
         print(table.header)
         var rates: [(threads: Int, training: Double, evaluation: Double)] = []
-        for threadCount in [1, 2] {
+        for threadCount in threadCounts {
             BLAS.threads = threadCount
             let rate = try median(repeats) { try fast.trainingThroughput(steps: steps, warmup: warmup, density: 1) }
             let gemm = try median(repeats) { try fast.gemmThroughput(steps: steps) }
