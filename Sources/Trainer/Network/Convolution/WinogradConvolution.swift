@@ -128,14 +128,17 @@ final class WinogradConvolution: ConvolutionKernel {
             var first = ranges[lane].lowerBound
             while first < ranges[lane].upperBound {
                 let count = min(chunk, ranges[lane].upperBound - first)
-                let tiles = count * tilesPerExample
-                body(workspace, first, count,
-                     ChunkLayout(tiles: tiles, inputStride: Self.planeStride(rows: geometry.inputChannels, tiles: tiles),
-                                 outputStride: Self.planeStride(rows: geometry.outputChannels, tiles: tiles)))
+                body(workspace, first, count, layout(examples: count))
                 first += count
             }
         }
         return lanes
+    }
+
+    private func layout(examples: Int) -> ChunkLayout {
+        let tiles = examples * tilesPerExample
+        return ChunkLayout(tiles: tiles, inputStride: Self.planeStride(rows: geometry.inputChannels, tiles: tiles),
+                           outputStride: Self.planeStride(rows: geometry.outputChannels, tiles: tiles))
     }
 
     func forward(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
@@ -165,6 +168,12 @@ final class WinogradConvolution: ConvolutionKernel {
         // U from the forward pass of these rows is still in `kernels`.
         let g = geometry
         let pair = g.outputChannels * g.inputChannels
+        let (ranges, chunk) = ranges(rows: rows)
+        if ranges.count > 1, ranges.allSatisfy({ $0.count <= chunk }) {
+            backwardInOneChunkPerLane(input: x, outputGradient: dy, weightGradient: dW, inputGradient: dx,
+                                      ranges: ranges)
+            return
+        }
         let lanes = forEachChunk(rows: rows, starting: { $0.kernelGradients.fill(0) }) { w, first, count, chunk in
             transformInput(x + first * g.input.features, examples: count, into: w)
             transformOutputGradient(dy + first * g.outputChannels * g.plane, examples: count, into: w)
@@ -174,19 +183,77 @@ final class WinogradConvolution: ConvolutionKernel {
                           b: w.inputTiles.pointer + xi * chunk.inputStride, ldb: chunk.tiles,
                           beta: 1, c: w.kernelGradients.pointer + xi * pair, ldc: g.inputChannels)
             }
-            if let dx {
-                // ∂V overwrites V, which this chunk no longer needs.
-                for xi in 0..<positions {
-                    BLAS.gemm(transposeA: true, m: g.inputChannels, n: chunk.tiles, k: g.outputChannels,
-                              a: kernels.pointer + xi * pair, lda: g.inputChannels,
-                              b: w.products.pointer + xi * chunk.outputStride, ldb: chunk.tiles,
-                              c: w.inputTiles.pointer + xi * chunk.inputStride, ldc: chunk.tiles)
-                }
-                transformInputGradient(from: w, into: dx + first * g.input.features, examples: count)
-            }
+            if let dx { inputGradient(of: w, chunk, into: dx + first * g.input.features, examples: count) }
         }
         // ∂g from the sum of the lanes' ∂U, taken in lane order.
-        lanes.map { UnsafePointer($0.kernelGradients.pointer) }.withUnsafeBufferPointer { lanes in
+        transformKernelGradients(lanes.map { UnsafePointer($0.kernelGradients.pointer) }, into: dW)
+    }
+
+    /// `backward` when each lane holds one chunk: small planes, where a batch is a few
+    /// chunks (VGG-19's 8×8, 4×4 and 2×2 layers on 2 threads). Rather than each lane
+    /// adding its own tiles' products onto an ∂U of its own, which the lanes' sums then
+    /// read again, the lanes first transform their examples, then each computes its
+    /// share of ∂U's rows (output channels) from every lane's tiles, in lane order,
+    /// into one ∂U. Per lane, each lane wrote all of ∂U (16 MB for 512×512 channels)
+    /// for a product only as deep as its own few tiles.
+    private func backwardInOneChunkPerLane(input x: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>,
+                                           weightGradient dW: UnsafeMutablePointer<Float>,
+                                           inputGradient dx: UnsafeMutablePointer<Float>?, ranges: [Range<Int>]) {
+        let g = geometry
+        let pair = g.outputChannels * g.inputChannels
+        let lanes = workspaces(ranges.count)
+        let layouts = ranges.map { layout(examples: $0.count) }
+        Lanes.run(ranges.count) { lane in
+            let w = lanes[lane], first = ranges[lane].lowerBound
+            transformInput(x + first * g.input.features, examples: ranges[lane].count, into: w)
+            transformOutputGradient(dy + first * g.outputChannels * g.plane, examples: ranges[lane].count, into: w)
+        }
+        // Raw pointers: the lanes read every lane's buffers at once (see `LaneSums`).
+        let du = lanes[0].kernelGradients.pointer
+        let tiles = lanes.map { (products: UnsafePointer($0.products.pointer), inputs: UnsafePointer($0.inputTiles.pointer)) }
+        tiles.withUnsafeBufferPointer { tiles in
+            Lanes.run(ranges.count) { lane in
+                let outputs = g.outputChannels * lane / ranges.count..<g.outputChannels * (lane + 1) / ranges.count
+                guard !outputs.isEmpty else { return }
+                for xi in 0..<positions {
+                    for (source, layout) in layouts.enumerated() {
+                        BLAS.gemm(transposeB: true, m: outputs.count, n: g.inputChannels, k: layout.tiles,
+                                  a: tiles[source].products + xi * layout.outputStride + outputs.lowerBound * layout.tiles,
+                                  lda: layout.tiles,
+                                  b: tiles[source].inputs + xi * layout.inputStride, ldb: layout.tiles,
+                                  beta: source == 0 ? 0 : 1,
+                                  c: du + xi * pair + outputs.lowerBound * g.inputChannels, ldc: g.inputChannels)
+                    }
+                }
+            }
+        }
+        if let dx {
+            Lanes.run(ranges.count) { lane in
+                let first = ranges[lane].lowerBound
+                inputGradient(of: lanes[lane], layouts[lane], into: dx + first * g.input.features,
+                              examples: ranges[lane].count)
+            }
+        }
+        transformKernelGradients([UnsafePointer(du)], into: dW)
+    }
+
+    /// ∂V = Uᵀ ∂M for one chunk, over V (which it no longer needs), then ∂x.
+    private func inputGradient(of w: WinogradWorkspace, _ chunk: ChunkLayout, into dx: UnsafeMutablePointer<Float>,
+                               examples: Int) {
+        let g = geometry
+        let pair = g.outputChannels * g.inputChannels
+        for xi in 0..<positions {
+            BLAS.gemm(transposeA: true, m: g.inputChannels, n: chunk.tiles, k: g.outputChannels,
+                      a: kernels.pointer + xi * pair, lda: g.inputChannels,
+                      b: w.products.pointer + xi * chunk.outputStride, ldb: chunk.tiles,
+                      c: w.inputTiles.pointer + xi * chunk.inputStride, ldc: chunk.tiles)
+        }
+        transformInputGradient(from: w, into: dx, examples: examples)
+    }
+
+    /// ∂g = Gᵀ ∂U G from the sum of the lanes' ∂U, taken in lane order.
+    private func transformKernelGradients(_ lanes: [UnsafePointer<Float>], into dW: UnsafeMutablePointer<Float>) {
+        lanes.withUnsafeBufferPointer { lanes in
             let sums = LaneSums(lanes: lanes)
             forEachPairBlock { pairs in
                 if outputTile == 4 {
