@@ -59,8 +59,8 @@ final class WinogradConvolution: ConvolutionKernel {
 
     /// F(4×4, 3×3) on planes at least 8 wide, F(2×2, 3×3) on smaller ones. Measured
     /// here: F(4×4) trained VGG-19 1.07× faster with its 8×8 layers included, and
-    /// ResNet-18 as fast; on 4×4 planes (one tile an example) its 36 planes of ∂U for
-    /// 512×512 channels outgrow the caches, and VGG-19 on 2 threads ran 0.7× as fast.
+    /// ResNet-18 as fast. On 4×4 planes (one tile an example) VGG-19 trained no faster
+    /// on 1 or 2 threads, for 36 planes of U and ∂U instead of 16.
     static func outputTile(for geometry: ConvolutionGeometry) -> Int {
         geometry.width >= 8 ? 4 : 2
     }
