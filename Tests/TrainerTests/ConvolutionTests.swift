@@ -240,7 +240,9 @@ struct ConvolutionTests {
 
     /// A batch with fewer chunks than lanes is cut into smaller chunks, one or more
     /// per lane: 4×4 planes are 4 tiles an example, so 6 rows would be one chunk of
-    /// 128; for 4 lanes they are 3 chunks of 2 (a lane takes whole chunks).
+    /// 128; for 4 lanes they are 3 chunks of 2 (a lane takes whole chunks). With one
+    /// chunk a lane, the lanes share one ∂U, each computing some of its rows (output
+    /// channels): with 2 output channels and 3 or 4 lanes, some compute none.
     @Test func winogradGivesEveryLaneAChunk() {
         let geometry = ConvolutionGeometry(input: ActivationShape(channels: 3, height: 4, width: 4), outputChannels: 2)
         var generator = SeededGenerator(seed: 6, stream: "small-chunks")

@@ -210,16 +210,18 @@ final class WinogradConvolution: ConvolutionKernel {
         }
         // Raw pointers: the lanes read every lane's buffers at once (see `LaneSums`).
         let du = lanes[0].kernelGradients.pointer
-        let tiles = lanes.map { (products: UnsafePointer($0.products.pointer), inputs: UnsafePointer($0.inputTiles.pointer)) }
+        let tiles = lanes.map {
+            (products: UnsafePointer($0.products.pointer), inputs: UnsafePointer($0.inputTiles.pointer))
+        }
         tiles.withUnsafeBufferPointer { tiles in
             Lanes.run(ranges.count) { lane in
                 let outputs = g.outputChannels * lane / ranges.count..<g.outputChannels * (lane + 1) / ranges.count
                 guard !outputs.isEmpty else { return }
                 for xi in 0..<positions {
                     for (source, layout) in layouts.enumerated() {
+                        let rows = tiles[source].products + xi * layout.outputStride + outputs.lowerBound * layout.tiles
                         BLAS.gemm(transposeB: true, m: outputs.count, n: g.inputChannels, k: layout.tiles,
-                                  a: tiles[source].products + xi * layout.outputStride + outputs.lowerBound * layout.tiles,
-                                  lda: layout.tiles,
+                                  a: rows, lda: layout.tiles,
                                   b: tiles[source].inputs + xi * layout.inputStride, ldb: layout.tiles,
                                   beta: source == 0 ? 0 : 1,
                                   c: du + xi * pair + outputs.lowerBound * g.inputChannels, ldc: g.inputChannels)
