@@ -233,6 +233,8 @@ struct ConvolutionTests {
         kernel.lanes = lanes
         #expect(kernel.chunk == 2)
         let rows = 5
+        // Three lanes hold a chunk each and share one ∂U; with two, one lane holds two.
+        #expect(WinogradConvolution.holdsOneChunkPerLane(kernel.ranges(rows: rows)) == (lanes == 3))
         var generator = SeededGenerator(seed: 5, stream: "chunks")
         expectMatchesReference(kernel, Reference(c: 2, k: 2, h: side, w: side), geometry: geometry, rows: rows,
                                generator: &generator, "\(lanes) lanes, F(\(outputTile)×\(outputTile))")
@@ -250,6 +252,7 @@ struct ConvolutionTests {
             let kernel = WinogradConvolution(geometry: geometry)
             kernel.lanes = lanes
             #expect(kernel.ranges(rows: 6).ranges == expected)
+            #expect(WinogradConvolution.holdsOneChunkPerLane(kernel.ranges(rows: 6)) == (lanes > 1))
             expectMatchesReference(kernel, Reference(c: 3, k: 2, h: 4, w: 4), geometry: geometry, rows: 6,
                                    generator: &generator, "\(lanes) lanes")
         }

@@ -114,13 +114,20 @@ final class WinogradConvolution: ConvolutionKernel {
         var outputStride: Int
     }
 
-    /// Splits `rows` examples between lanes, and each lane's share into chunks:
-    /// `body(workspace, first example, examples, layout)` for every chunk, after
+    /// Whether each lane of a split (`ranges(rows:)`) holds one chunk, so that the
+    /// backward pass has the lanes share one ∂U (`backwardInOneChunkPerLane`).
+    static func holdsOneChunkPerLane(_ split: (ranges: [Range<Int>], chunk: Int)) -> Bool {
+        split.ranges.count > 1 && split.ranges.allSatisfy { $0.count <= split.chunk }
+    }
+
+    /// Runs a split of examples between lanes (`ranges(rows:)`), each lane's share in
+    /// chunks: `body(workspace, first example, examples, layout)` for every chunk, after
     /// `starting(workspace)` once per lane. Returns the lanes' workspaces.
     @discardableResult
-    private func forEachChunk(rows: Int, starting: (WinogradWorkspace) -> Void = { _ in },
+    private func forEachChunk(_ split: (ranges: [Range<Int>], chunk: Int),
+                              starting: (WinogradWorkspace) -> Void = { _ in },
                               _ body: (WinogradWorkspace, Int, Int, ChunkLayout) -> Void) -> ArraySlice<WinogradWorkspace> {
-        let (ranges, chunk) = ranges(rows: rows)
+        let (ranges, chunk) = split
         let lanes = workspaces(ranges.count)
         Lanes.run(ranges.count) { lane in
             let workspace = lanes[lane]
@@ -150,7 +157,7 @@ final class WinogradConvolution: ConvolutionKernel {
             kernelsOfFrozenWeights = frozen
         }
         let g = geometry
-        forEachChunk(rows: rows) { w, first, count, chunk in
+        forEachChunk(ranges(rows: rows)) { w, first, count, chunk in
             transformInput(x + first * g.input.features, examples: count, into: w)
             for xi in 0..<positions {
                 BLAS.gemm(m: g.outputChannels, n: chunk.tiles, k: g.inputChannels,
@@ -168,13 +175,13 @@ final class WinogradConvolution: ConvolutionKernel {
         // U from the forward pass of these rows is still in `kernels`.
         let g = geometry
         let pair = g.outputChannels * g.inputChannels
-        let (ranges, chunk) = ranges(rows: rows)
-        if ranges.count > 1, ranges.allSatisfy({ $0.count <= chunk }) {
+        let split = ranges(rows: rows)
+        if Self.holdsOneChunkPerLane(split) {
             backwardInOneChunkPerLane(input: x, outputGradient: dy, weightGradient: dW, inputGradient: dx,
-                                      ranges: ranges)
+                                      ranges: split.ranges)
             return
         }
-        let lanes = forEachChunk(rows: rows, starting: { $0.kernelGradients.fill(0) }) { w, first, count, chunk in
+        let lanes = forEachChunk(split, starting: { $0.kernelGradients.fill(0) }) { w, first, count, chunk in
             transformInput(x + first * g.input.features, examples: count, into: w)
             transformOutputGradient(dy + first * g.outputChannels * g.plane, examples: count, into: w)
             for xi in 0..<positions {
